@@ -1,0 +1,520 @@
+"""Timeline construction: pick the dates a story turns on, and say what happened on each.
+
+Two steps, both unsupervised and free of per-topic settings:
+
+1. **Date selection.** Every day-level date is scored by the distinct articles that support it: articles
+   with an on-topic sentence that mentions the date, and articles published on it. Syndicated copies
+   (one :class:`DuplicateGroup`) count once. Month- and year-level mentions never count toward a day:
+   "in March" says nothing about 1 March. They become month/year-level candidates of their own, which
+   keep their granularity and only fill slots that day-level dates cannot.
+2. **Per-date summaries.** The candidate sentences of a date are those that mention it (their time
+   expression is the date evidence) and those of articles published on it that mention no other day.
+   Near-identical sentences from several articles are merged into one line citing all of them. Lines
+   are picked greedily by maximal marginal relevance over TF-IDF vectors: close to the centroid of the
+   date's candidates, backed by many articles, and not redundant with lines already picked.
+
+A ``query`` keeps the timeline on topic: only articles that match it are used, and sentences that
+match it are preferred. Junk sentences (too short or long, shouting menus, "Advertisement", links) are
+never quoted; the rules are in ``data/timeline_filters.json``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from dateline.errors import ConfigurationError
+from dateline.records import (
+    AnalysedArticle,
+    Article,
+    DuplicateGroup,
+    Granularity,
+    Sentence,
+    SourceRef,
+    TimelineEntry,
+    TimelineSentence,
+    TimeMention,
+)
+
+_DAY_VALUE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+_MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
+_YEAR_VALUE = re.compile(r"^(\d{4})$")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+#: Cosine similarity (TF-IDF) at or above which two sentences count as the same line (syndication).
+SAME_LINE_SIMILARITY = 0.8
+#: Cosine similarity above which a line is too redundant with one already picked for the date.
+REDUNDANT_SIMILARITY = 0.5
+
+
+# --------------------------------------------------------------------------- filters and query
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceFilters:
+    """Shape limits and junk patterns for quotable sentences (from ``data/timeline_filters.json``)."""
+
+    junk_patterns: tuple[re.Pattern[str], ...]
+    min_words: int
+    max_words: int
+    max_uppercase_share: float
+    query_stopwords: frozenset[str]
+
+    def is_quotable(self, text: str) -> bool:
+        """True when ``text`` reads as a sentence of news prose rather than page debris."""
+        words = _WORD.findall(text)
+        if not self.min_words <= len(words) <= self.max_words:
+            return False
+        letters = [c for c in text if c.isalpha()]
+        if not letters or not any(c.islower() for c in letters):
+            return False
+        if sum(c.isupper() for c in letters) / len(letters) > self.max_uppercase_share:
+            return False
+        return not any(p.search(text) for p in self.junk_patterns)
+
+
+def load_sentence_filters() -> SentenceFilters:
+    """Read the junk rules shipped with dateline."""
+    raw = resources.files("dateline").joinpath("data/timeline_filters.json").read_text("utf-8")
+    try:
+        data = json.loads(raw)
+        return SentenceFilters(
+            junk_patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["junk_patterns"]),
+            min_words=int(data["min_words"]),
+            max_words=int(data["max_words"]),
+            max_uppercase_share=float(data["max_uppercase_share"]),
+            query_stopwords=frozenset(data["query_stopwords"]),
+        )
+    except (KeyError, ValueError, TypeError, re.error) as exc:
+        raise ConfigurationError(f"data/timeline_filters.json is invalid: {exc}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class QueryMatcher:
+    """Keyword matching for ``--query``: a sentence matches when one of its words is a query term,
+    or starts with one of four letters or more ("syria" matches "Syrian", "Syria's")."""
+
+    terms: frozenset[str]
+
+    @classmethod
+    def from_query(cls, query: str | None, stopwords: Iterable[str]) -> QueryMatcher:
+        stop = set(stopwords)
+        words = _WORD.findall(query.lower()) if query else []
+        return cls(frozenset(w for w in words if w not in stop))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.terms)
+
+    def matches(self, text: str) -> bool:
+        if not self.terms:
+            return True
+        for word in _WORD.findall(text.lower()):
+            if word in self.terms:
+                return True
+            for term in self.terms:
+                if len(term) >= 4 and word.startswith(term):
+                    return True
+        return False
+
+
+# --------------------------------------------------------------------------- dates
+
+
+def day_of(mention: TimeMention) -> datetime.date | None:
+    """The calendar day a mention resolves to, when it is day-precise (or finer)."""
+    if not mention.is_calendar_date or mention.granularity not in ("day", "time"):
+        return None
+    return _parse_day(mention.value)
+
+
+def _parse_day(value: str) -> datetime.date | None:
+    m = _DAY_VALUE.match(value)
+    if not m:
+        return None
+    try:
+        return datetime.date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+def coarse_period_of(mention: TimeMention) -> str | None:
+    """``YYYY-MM`` or ``YYYY`` for a month- or year-level calendar mention, else None."""
+    if not mention.is_calendar_date:
+        return None
+    if mention.granularity == "month" and _MONTH_VALUE.match(mention.value):
+        return mention.value
+    if mention.granularity == "year" and _YEAR_VALUE.match(mention.value):
+        return mention.value
+    return None
+
+
+def _period_bounds(period: str) -> tuple[datetime.date, datetime.date]:
+    if _YEAR_VALUE.match(period):
+        year = int(period)
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    year, month = int(period[:4]), int(period[5:7])
+    first = datetime.date(year, month, 1)
+    nxt = datetime.date(year + month // 12, month % 12 + 1, 1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+def published_day(article: Article) -> datetime.date | None:
+    """The article's publication day when it is known to the day."""
+    pub = article.published
+    if pub is None or pub.granularity not in ("day", "time"):
+        return None
+    return _parse_day(pub.value)
+
+
+# --------------------------------------------------------------------------- evidence
+
+
+@dataclass(slots=True)
+class _Candidate:
+    """A sentence that may be quoted for a date, with why it is dated there."""
+
+    sentence: Sentence
+    article: Article
+    evidence: str
+    #: True when the sentence names the date; False when dated only by the article's publication day.
+    mentions_date: bool
+    on_query: bool
+
+
+@dataclass(slots=True)
+class _DateEvidence:
+    """Everything known about one timeline slot (a day, a month or a year)."""
+
+    key: str
+    granularity: Granularity
+    mention_units: set[str] = field(default_factory=set)
+    published_units: set[str] = field(default_factory=set)
+    article_ids: set[str] = field(default_factory=set)
+    candidates: list[_Candidate] = field(default_factory=list)
+
+    @property
+    def support(self) -> int:
+        return len(self.mention_units | self.published_units)
+
+
+def _unit_of_article(groups: Sequence[DuplicateGroup]) -> dict[str, str]:
+    """Map article id -> support unit: syndicated copies share one unit so they count once."""
+    unit: dict[str, str] = {}
+    for group in groups:
+        for article_id in group.article_ids:
+            unit.setdefault(article_id, f"group:{group.id}")
+    return unit
+
+
+def _in_range(day: datetime.date, start: datetime.date | None, end: datetime.date | None) -> bool:
+    return (start is None or day >= start) and (end is None or day <= end)
+
+
+def _collect_evidence(
+    articles: Sequence[AnalysedArticle],
+    query: QueryMatcher,
+    filters: SentenceFilters,
+    groups: Sequence[DuplicateGroup],
+    start: datetime.date | None,
+    end: datetime.date | None,
+) -> tuple[dict[datetime.date, _DateEvidence], dict[str, _DateEvidence]]:
+    unit_of = _unit_of_article(groups)
+    days: dict[datetime.date, _DateEvidence] = {}
+    periods: dict[str, _DateEvidence] = {}
+
+    def day_slot(day: datetime.date) -> _DateEvidence:
+        if day not in days:
+            days[day] = _DateEvidence(day.isoformat(), "day")
+        return days[day]
+
+    for analysed in articles:
+        article = analysed.article
+        if query.active and not (
+            query.matches(article.title or "")
+            or any(query.matches(s.text) for s in analysed.sentences)
+        ):
+            continue
+        unit = unit_of.get(article.id, f"article:{article.id}")
+        pub_day = published_day(article)
+        if pub_day is not None and _in_range(pub_day, start, end):
+            slot = day_slot(pub_day)
+            slot.published_units.add(unit)
+            slot.article_ids.add(article.id)
+        for sentence in analysed.sentences:
+            on_query = query.matches(sentence.text)
+            quotable = filters.is_quotable(sentence.text)
+            mentioned_days: dict[datetime.date, str] = {}
+            for mention in sentence.time_mentions:
+                day = day_of(mention)
+                if day is not None:
+                    mentioned_days.setdefault(day, mention.text)
+                    continue
+                period = coarse_period_of(mention)
+                if period is None:
+                    continue
+                first, last = _period_bounds(period)
+                if (start is not None and last < start) or (end is not None and first > end):
+                    continue
+                if period not in periods:
+                    periods[period] = _DateEvidence(period, mention.granularity)
+                pslot = periods[period]
+                if on_query:
+                    pslot.mention_units.add(unit)
+                    pslot.article_ids.add(article.id)
+                if quotable:
+                    pslot.candidates.append(
+                        _Candidate(sentence, article, mention.text, True, on_query)
+                    )
+            for day, evidence in mentioned_days.items():
+                if not _in_range(day, start, end):
+                    continue
+                slot = day_slot(day)
+                if on_query:
+                    slot.mention_units.add(unit)
+                    slot.article_ids.add(article.id)
+                if quotable:
+                    slot.candidates.append(_Candidate(sentence, article, evidence, True, on_query))
+            if (
+                pub_day is not None
+                and quotable
+                and not mentioned_days
+                and not sentence.time_mentions
+                and _in_range(pub_day, start, end)
+            ):
+                day_slot(pub_day).candidates.append(
+                    _Candidate(sentence, article, "", False, on_query)
+                )
+    return days, periods
+
+
+# --------------------------------------------------------------------------- date ranking
+
+
+def _rank_days(days: Mapping[datetime.date, _DateEvidence]) -> list[datetime.date]:
+    """Days by distinct supporting articles (mentions and publications), most first."""
+    return sorted(
+        (d for d, ev in days.items() if ev.support > 0),
+        key=lambda d: (-days[d].support, -len(days[d].mention_units), d),
+    )
+
+
+def _date_score(evidence: _DateEvidence) -> float:
+    return float(evidence.support)
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+@dataclass(slots=True)
+class _Line:
+    """One quotable line: a sentence and every article in which (nearly) the same sentence appears."""
+
+    members: list[_Candidate]
+    vector_row: int
+
+    @property
+    def first(self) -> _Candidate:
+        return self.members[0]
+
+    def article_ids(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in self.members:
+            seen.setdefault(c.article.id, None)
+        return list(seen)
+
+
+def _normalised(text: str) -> str:
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def _source_ref(article: Article) -> SourceRef:
+    return SourceRef(
+        article_id=article.id,
+        url=article.url,
+        source=article.source,
+        title=article.title,
+        published=article.published.value if article.published else None,
+        path=article.path,
+    )
+
+
+def _merge_lines(
+    candidates: Sequence[_Candidate], vectors: Any, rows: Sequence[int]
+) -> list[_Line]:
+    """Group identical or near-identical candidate sentences (syndication) into single lines."""
+    lines: list[_Line] = []
+    by_text: dict[str, _Line] = {}
+    kept_rows: list[int] = []
+    for candidate, row in zip(candidates, rows, strict=True):
+        key = _normalised(candidate.sentence.text)
+        line = by_text.get(key)
+        if line is None and kept_rows:
+            sims = (vectors[kept_rows] @ vectors[row].T).toarray().ravel()
+            best = int(np.argmax(sims))
+            if sims[best] >= SAME_LINE_SIMILARITY:
+                line = lines[best]
+        if line is None:
+            line = _Line([candidate], row)
+            lines.append(line)
+            kept_rows.append(row)
+            by_text[key] = line
+        elif all(m.article.id != candidate.article.id for m in line.members):
+            line.members.append(candidate)
+    return lines
+
+
+def _pick_lines(
+    lines: Sequence[_Line], vectors: Any, count: int, query: QueryMatcher
+) -> list[_Line]:
+    """Maximal marginal relevance: central, well-supported, on-topic lines that say new things."""
+    if not lines or count <= 0:
+        return []
+    rows = [line.vector_row for line in lines]
+    matrix = vectors[rows]
+    support = np.array([len(line.article_ids()) for line in lines], dtype=float)
+    centroid = np.asarray(matrix.T @ support).ravel()
+    norm = float(np.linalg.norm(centroid))
+    centrality = np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
+    mentions = np.array([any(m.mentions_date for m in line.members) for line in lines], dtype=float)
+    on_query = np.array([any(m.on_query for m in line.members) for line in lines], dtype=float)
+    relevance = (
+        centrality
+        + 0.1 * np.log1p(support)
+        + 0.1 * mentions
+        + (0.2 * on_query if query.active else 0.0)
+    )
+    similarity = (matrix @ matrix.T).toarray()
+    chosen: list[int] = []
+    available = set(range(len(lines)))
+    while available and len(chosen) < count:
+        best, best_value = -1, -math.inf
+        for i in sorted(available):
+            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
+            if redundancy > REDUNDANT_SIMILARITY:
+                continue
+            value = relevance[i] - 0.5 * redundancy
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        chosen.append(best)
+        available.discard(best)
+    return [lines[i] for i in chosen]
+
+
+def _timeline_sentence(line: _Line) -> TimelineSentence:
+    first = line.first
+    sources: dict[str, SourceRef] = {}
+    evidence = first.evidence
+    for member in line.members:
+        sources.setdefault(member.article.id, _source_ref(member.article))
+        if not evidence and member.evidence:
+            evidence = member.evidence
+    return TimelineSentence(
+        text=first.sentence.text.strip(),
+        article_id=first.article.id,
+        start=first.sentence.start,
+        end=first.sentence.end,
+        date_evidence=evidence,
+        sources=tuple(sources.values()),
+    )
+
+
+# --------------------------------------------------------------------------- the public entry point
+
+
+def build_timeline_entries(
+    articles: Sequence[AnalysedArticle],
+    *,
+    query: str | None,
+    dates: int,
+    sentences: int,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    duplicate_groups: Sequence[DuplicateGroup] = (),
+    events: Sequence[object] = (),
+) -> tuple[TimelineEntry, ...]:
+    """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
+
+    ``start``/``end`` bound the dates (inclusive). ``duplicate_groups`` make syndicated copies count
+    once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
+    entry of their date.
+    """
+    if dates <= 0 or sentences <= 0:
+        raise ConfigurationError(
+            f"dates and sentences must be positive (got dates={dates}, sentences={sentences})"
+        )
+    filters = load_sentence_filters()
+    matcher = QueryMatcher.from_query(query, filters.query_stopwords)
+    days, periods = _collect_evidence(articles, matcher, filters, duplicate_groups, start, end)
+
+    ranked: list[_DateEvidence] = [days[d] for d in _rank_days(days)]
+    coarse = sorted(
+        (p for p in periods.values() if p.support > 0), key=lambda p: (-p.support, p.key)
+    )
+    # Month/year-level slots come after every day-level candidate: they only fill what days cannot.
+    ordered = ranked + coarse
+
+    entries: list[TimelineEntry] = []
+    pending = [ev for ev in ordered if ev.candidates]
+    if not pending:
+        return ()
+    # One TF-IDF space per run, fitted on the candidates of the dates that may be used.
+    head = pending[: max(dates * 3, dates + 10)]
+    texts: list[str] = []
+    for ev in head:
+        texts.extend(c.sentence.text for c in ev.candidates)
+    vectorizer = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
+    try:
+        vectors = vectorizer.fit_transform(texts)
+    except ValueError:  # every candidate is stop words only: nothing informative to quote
+        return ()
+    offset = 0
+    event_ids = _events_by_date(events)
+    for ev in head:
+        rows = list(range(offset, offset + len(ev.candidates)))
+        offset += len(ev.candidates)
+        if len(entries) >= dates:
+            continue
+        keep = [i for i, c in enumerate(ev.candidates) if c.on_query or not matcher.active]
+        if not keep:  # nothing names the query: the article matched, so its sentences may still do
+            keep = list(range(len(ev.candidates)))
+        pool = [ev.candidates[i] for i in keep]
+        pool_rows = [rows[i] for i in keep]
+        lines = _merge_lines(pool, vectors, pool_rows)
+        picked = _pick_lines(lines, vectors, sentences, matcher)
+        if not picked:
+            continue
+        entries.append(
+            TimelineEntry(
+                date=ev.key,
+                granularity=ev.granularity,
+                sentences=tuple(_timeline_sentence(line) for line in picked),
+                score=_date_score(ev),
+                article_ids=tuple(sorted(ev.article_ids)),
+                event_ids=tuple(event_ids.get(ev.key, ())),
+            )
+        )
+    return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
+
+
+def _events_by_date(events: Sequence[object]) -> dict[str, list[str]]:
+    """Event ids by ISO date, for events that carry ``id`` and ``date``."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for event in events:
+        event_id = getattr(event, "id", None)
+        date = getattr(event, "date", None)
+        if isinstance(event_id, str) and isinstance(date, str):
+            out[date].append(event_id)
+    return out
