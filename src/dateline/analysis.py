@@ -1,0 +1,159 @@
+"""Per-article analysis: sentences, time expressions, entities, event mentions.
+
+This is the expensive stage, so it runs in worker processes and does as little as it can:
+sentence splitting (spaCy ``senter``) and the time tagger run on every article; spaCy's NER, by
+far the slowest component, runs only on the sentences that a later stage reads (sentences with
+a time expression, event-candidate sentences, and the lede); the parser runs only inside the
+events stage on its candidate sentences. Only plain records leave this module.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING
+
+from dateline import events, pubdate
+from dateline.nlp import EnglishPipeline
+from dateline.records import AnalysedArticle, Article, EntityMention, Sentence, TimeMention
+from dateline.timex import TimeTagger
+
+if TYPE_CHECKING:
+    from typing import Any
+
+#: Sentences at the start of an article that always get NER (the lede names the main actors).
+LEDE_SENTENCES = 2
+#: Articles sent to a worker at a time, and batches in flight per worker (bounds memory).
+BATCH_SIZE = 16
+BATCHES_IN_FLIGHT_PER_WORKER = 3
+
+
+class ArticleAnalyser:
+    """Holds the loaded models of one process and analyses articles one at a time."""
+
+    def __init__(self, pipeline: EnglishPipeline, tagger: TimeTagger) -> None:
+        self.pipeline = pipeline
+        self.tagger = tagger
+
+    @classmethod
+    def load(cls, model: str | None = None) -> ArticleAnalyser:
+        return cls(EnglishPipeline.load(model), TimeTagger())
+
+    def analyse(self, article: Article) -> AnalysedArticle:
+        text = article.text
+        article, mentions = self._date_and_tag(article)
+        spans = self.pipeline.split_sentences(text)
+        per_sentence = _assign_mentions(spans, mentions)
+
+        needs_ner = [
+            i < LEDE_SENTENCES or bool(ms) or events.is_candidate_sentence(text[s:e])
+            for i, ((s, e), ms) in enumerate(zip(spans, per_sentence, strict=True))
+        ]
+        ner_spans = [span for span, need in zip(spans, needs_ner, strict=True) if need]
+        found = iter(self.pipeline.recognise_entities(text[s:e] for s, e in ner_spans))
+
+        sentences: list[Sentence] = []
+        for i, ((s, e), ms, need) in enumerate(zip(spans, per_sentence, needs_ner, strict=True)):
+            ents: tuple[EntityMention, ...] = ()
+            if need:
+                ents = tuple(
+                    dataclasses.replace(m, start=m.start + s, end=m.end + s) for m in next(found)
+                )
+            sentences.append(Sentence(article.id, i, s, e, text[s:e], tuple(ms), ents))
+        event_mentions = events.extract_event_mentions(article, sentences, self.pipeline.nlp)
+        return AnalysedArticle(article, tuple(sentences), event_mentions)
+
+    def _date_and_tag(self, article: Article) -> tuple[Article, list[TimeMention]]:
+        """Tag time expressions against the publication date, inferring one if it is unknown."""
+        if article.published is not None:
+            return article, self.tagger.tag(article.text, article.published.value)
+        absolute = self.tagger.tag(article.text, None)
+        inferred = pubdate.infer_publication_date(article.text, absolute)
+        if inferred is None:
+            return article, absolute
+        article = dataclasses.replace(article, published=inferred)
+        return article, self.tagger.tag(article.text, inferred.value)
+
+
+def _assign_mentions(
+    spans: Sequence[tuple[int, int]], mentions: Sequence[TimeMention]
+) -> list[list[TimeMention]]:
+    """Put each mention in the sentence that contains its start (mentions are in text order)."""
+    out: list[list[TimeMention]] = [[] for _ in spans]
+    ordered = sorted(mentions, key=lambda m: m.start)
+    i = 0
+    for m in ordered:
+        while i < len(spans) and spans[i][1] <= m.start:
+            i += 1
+        if i < len(spans) and spans[i][0] <= m.start:
+            out[i].append(m)
+        elif i < len(spans):
+            # Between sentences (e.g. in stripped whitespace): the next sentence owns it.
+            out[i].append(m)
+    return out
+
+
+# --------------------------------------------------------------------------- worker processes
+# A process pool needs per-process state: each worker loads its models once in
+# ``_start_worker`` and keeps them in ``_WORKER`` for its lifetime. The parent process never
+# sets it.
+_WORKER: dict[str, ArticleAnalyser] = {}
+
+
+def _start_worker(model: str | None) -> None:
+    _WORKER["analyser"] = ArticleAnalyser.load(model)
+
+
+def _analyse_batch(batch: list[Article]) -> list[AnalysedArticle]:
+    analyser = _WORKER["analyser"]
+    return [analyser.analyse(a) for a in batch]
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def analyse_articles(
+    articles: Iterable[Article],
+    *,
+    workers: int = 1,
+    model: str | None = None,
+    analyser: ArticleAnalyser | None = None,
+) -> Iterator[AnalysedArticle]:
+    """Analyse articles in input order, streaming: memory holds a few batches, not the corpus.
+
+    With ``workers > 1`` a pool of processes each loads the model once; otherwise the analysis
+    runs here (pass ``analyser`` to reuse already loaded models).
+    """
+    if workers <= 1:
+        local = analyser or ArticleAnalyser.load(model)
+        for article in articles:
+            yield local.analyse(article)
+        return
+    context: Any = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(model,)
+    ) as pool:
+        pending: deque[Future[list[AnalysedArticle]]] = deque()
+        limit = workers * BATCHES_IN_FLIGHT_PER_WORKER
+        for batch in _batches(articles, BATCH_SIZE):
+            pending.append(pool.submit(_analyse_batch, batch))
+            if len(pending) >= limit:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+def _batches(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    batch: list[Article] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
