@@ -1,0 +1,636 @@
+"""Writing a run's results: timeline JSON / Markdown / HTML, events JSONL / CSV, entities JSON.
+
+Every record is encoded generically from its dataclass fields (``dataclasses.fields``), so the
+files follow :mod:`dateline.records` field for field and a reader can rebuild the records exactly:
+
+* tuples, lists and sets become JSON arrays (sets sorted), nested records become objects,
+  mappings become objects with string keys, ``None`` is ``null``;
+* decoding (:func:`record_from_jsonable`) is driven by the records' type hints, so every value is
+  checked and a malformed file raises :class:`~dateline.errors.ConfigurationError` naming the
+  offending field (``entries[3].sentences[0].start: expected an integer, got "x"``).
+
+``timeline.json`` (schema ``dateline.timeline/1``)::
+
+    {"schema": "dateline.timeline/1",
+     "query": str | null,
+     "params": {...},                       # run parameters, JSON values
+     "report": {"files_seen", "files_read", "articles_read",
+                "problems": [{"path", "reason", "line", "severity"}]},
+     "entries": [{"date", "granularity", "score", "article_ids": [...], "event_ids": [...],
+                  "sentences": [{"text", "article_id", "start", "end", "date_evidence",
+                                 "sources": [{"article_id", "url", "source", "title",
+                                              "published", "path"}]}]}]}
+
+``events.jsonl``: one event per line, its fields as named on the record (PLOVER names).
+``entities.json``: ``{"schema": "dateline.entities/1", "entities": [...]}``.
+``events.csv``: one row per event, one column per record field in field order; lists of plain
+values are joined with ``"; "``, nested records and mappings (and lists of them) are compact JSON,
+``None`` is an empty cell, booleans are ``true``/``false``. A text cell starting with ``= + - @``
+gets a leading ``'`` so spreadsheets show it instead of evaluating it as a formula.
+
+The HTML page is one self-contained file: inline CSS and a small inline script (filter box,
+sources toggle) allowed by a Content-Security-Policy that names their hashes, so nothing else on
+the page can run or load; all article text is escaped by jinja2's autoescape and only ``http(s)``
+URLs become links.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import dataclasses
+import enum
+import hashlib
+import json
+import math
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path, PurePath
+from typing import Any, TypeVar, Union
+from urllib.parse import quote, urlsplit
+
+import jinja2
+
+from dateline import __version__
+from dateline.errors import ConfigurationError
+from dateline.records import Timeline, TimelineEntry
+
+TIMELINE_SCHEMA = "dateline.timeline/1"
+ENTITIES_SCHEMA = "dateline.entities/1"
+
+T = TypeVar("T")
+
+# --------------------------------------------------------------------------- encoding
+
+
+def to_jsonable(value: Any, where: str = "") -> Any:
+    """A JSON-ready copy of ``value``: records → objects, tuples/lists/sets → arrays.
+
+    Raises :class:`ConfigurationError` naming the field for values JSON cannot hold
+    (non-finite floats, non-string mapping keys, arbitrary objects).
+    """
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ConfigurationError(f"{where or 'value'}: {value!r} cannot be written as JSON")
+        return value
+    if isinstance(value, enum.Enum):
+        return to_jsonable(value.value, where)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: to_jsonable(getattr(value, f.name), _join(where, f.name))
+            for f in dataclasses.fields(value)
+        }
+    if isinstance(value, Mapping):
+        out: dict[str, Any] = {}
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise ConfigurationError(f"{where or 'value'}: mapping key {key!r} is not a string")
+            out[key] = to_jsonable(item, _join(where, key))
+        return out
+    if isinstance(value, list | tuple):
+        return [to_jsonable(item, f"{where}[{i}]") for i, item in enumerate(value)]
+    if isinstance(value, set | frozenset):
+        return [to_jsonable(item, f"{where}[{i}]") for i, item in enumerate(sorted(value))]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, PurePath):
+        return str(value)
+    raise ConfigurationError(
+        f"{where or 'value'}: {type(value).__name__} value {value!r} cannot be written as JSON"
+    )
+
+
+def _join(where: str, name: str) -> str:
+    return f"{where}.{name}" if where else name
+
+
+# --------------------------------------------------------------------------- decoding
+
+
+def record_from_jsonable(record_type: type[T], data: Any, where: str = "") -> T:
+    """Rebuild a record of ``record_type`` from :func:`to_jsonable` output, checking every field.
+
+    Unknown keys and missing keys without a default are errors, so a typo in a hand-edited file
+    is reported rather than silently dropped.
+    """
+    value: T = _decode(record_type, data, where)
+    return value
+
+
+def _decode(tp: Any, data: Any, where: str) -> Any:
+    label = where or "value"
+    if tp is Any or tp is object:
+        return data
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (Union, types.UnionType):
+        if data is None and type(None) in args:
+            return None
+        candidates = [a for a in args if a is not type(None)]
+        errors = []
+        for candidate in candidates:
+            try:
+                return _decode(candidate, data, where)
+            except ConfigurationError as exc:
+                errors.append(str(exc))
+        raise ConfigurationError(errors[0] if len(errors) == 1 else f"{label}: {data!r} fits none")
+    if origin is typing.Literal:
+        if data not in args:
+            allowed = ", ".join(repr(a) for a in args)
+            raise ConfigurationError(f"{label}: {data!r} is not one of {allowed}")
+        return data
+    if origin is tuple:
+        if not isinstance(data, list):
+            raise ConfigurationError(f"{label}: expected an array, got {_show(data)}")
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(data))
+        if args and len(args) != len(data):
+            raise ConfigurationError(f"{label}: expected {len(args)} items, got {len(data)}")
+        item_types = args or (Any,) * len(data)
+        return tuple(
+            _decode(t, item, f"{where}[{i}]")
+            for i, (t, item) in enumerate(zip(item_types, data, strict=True))
+        )
+    if origin in (list, set, frozenset):
+        if not isinstance(data, list):
+            raise ConfigurationError(f"{label}: expected an array, got {_show(data)}")
+        item_type = args[0] if args else Any
+        items = [_decode(item_type, item, f"{where}[{i}]") for i, item in enumerate(data)]
+        return origin(items)
+    if origin in (dict, Mapping) or tp in (dict, Mapping) or origin is typing.Mapping:
+        if not isinstance(data, dict):
+            raise ConfigurationError(f"{label}: expected an object, got {_show(data)}")
+        value_type = args[1] if len(args) == 2 else Any
+        return {str(k): _decode(value_type, v, _join(where, str(k))) for k, v in data.items()}
+    if isinstance(tp, type) and dataclasses.is_dataclass(tp):
+        return _decode_record(tp, data, where)
+    if tp is bool:
+        if not isinstance(data, bool):
+            raise ConfigurationError(f"{label}: expected true or false, got {_show(data)}")
+        return data
+    if tp is int:
+        if isinstance(data, bool) or not isinstance(data, int):
+            raise ConfigurationError(f"{label}: expected an integer, got {_show(data)}")
+        return data
+    if tp is float:
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            raise ConfigurationError(f"{label}: expected a number, got {_show(data)}")
+        if not math.isfinite(data):
+            raise ConfigurationError(f"{label}: {data!r} is not a finite number")
+        return float(data)
+    if tp is str:
+        if not isinstance(data, str):
+            raise ConfigurationError(f"{label}: expected a string, got {_show(data)}")
+        return data
+    if tp is type(None):
+        if data is not None:
+            raise ConfigurationError(f"{label}: expected null, got {_show(data)}")
+        return None
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        try:
+            return tp(data)
+        except ValueError as exc:
+            raise ConfigurationError(f"{label}: {exc}") from exc
+    raise ConfigurationError(f"{label}: cannot read a value of type {tp!r}")
+
+
+def _decode_record(record_type: type, data: Any, where: str) -> Any:
+    label = where or record_type.__name__
+    if not isinstance(data, dict):
+        raise ConfigurationError(f"{label}: expected an object, got {_show(data)}")
+    hints = typing.get_type_hints(record_type)
+    fields = {f.name: f for f in dataclasses.fields(record_type) if f.init}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigurationError(
+            f"{label}: unknown field(s) {', '.join(map(repr, unknown))} for {record_type.__name__}"
+        )
+    kwargs: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name not in data:
+            has_default = (
+                f.default is not dataclasses.MISSING or f.default_factory is not dataclasses.MISSING
+            )
+            if has_default:
+                continue
+            raise ConfigurationError(f"{_join(where, name)}: missing (required)")
+        kwargs[name] = _decode(hints[name], data[name], _join(where, name))
+    return record_type(**kwargs)
+
+
+def _show(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False) if _is_json_value(data) else repr(data)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _is_json_value(data: Any) -> bool:
+    return data is None or isinstance(data, str | int | float | bool | list | dict)
+
+
+# --------------------------------------------------------------------------- timeline JSON
+
+
+def timeline_to_dict(timeline: Timeline) -> dict[str, Any]:
+    """The timeline as JSON-ready data, schema ``dateline.timeline/1`` (see module docstring)."""
+    body = to_jsonable(timeline)
+    return {"schema": TIMELINE_SCHEMA, **body}
+
+
+def timeline_from_dict(data: Mapping[str, Any]) -> Timeline:
+    """Exact inverse of :func:`timeline_to_dict`; ConfigurationError names a malformed field."""
+    if not isinstance(data, Mapping):
+        raise ConfigurationError(f"timeline: expected an object, got {_show(data)}")
+    schema = data.get("schema")
+    if schema != TIMELINE_SCHEMA:
+        raise ConfigurationError(
+            f"schema: expected {TIMELINE_SCHEMA!r}, got {schema!r} (not a dateline timeline file?)"
+        )
+    body = {k: v for k, v in data.items() if k != "schema"}
+    return record_from_jsonable(Timeline, body)
+
+
+def write_timeline_json(timeline: Timeline, path: Path) -> None:
+    """Write ``timeline.json`` (UTF-8, indented, non-ASCII kept as is)."""
+    text = json.dumps(timeline_to_dict(timeline), ensure_ascii=False, indent=2, allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+
+
+def read_timeline_json(path: Path) -> Timeline:
+    """Read a ``timeline.json`` written by :func:`write_timeline_json`."""
+    data = _load_json(Path(path))
+    try:
+        return timeline_from_dict(data)
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{path}: {exc}") from exc
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ConfigurationError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+
+
+# --------------------------------------------------------------------------- events and entities
+
+
+def write_events_jsonl(events: Iterable[Any], path: Path) -> int:
+    """Write one event record per line (fields as named on the record); returns the count."""
+    count = 0
+    with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
+        for i, event in enumerate(events):
+            line = json.dumps(to_jsonable(event, f"events[{i}]"), ensure_ascii=False)
+            handle.write(line + "\n")
+            count += 1
+    return count
+
+
+@typing.overload
+def read_events_jsonl(path: Path) -> list[dict[str, Any]]: ...
+@typing.overload
+def read_events_jsonl(path: Path, record_type: type[T]) -> list[T]: ...
+def read_events_jsonl(path: Path, record_type: type[Any] | None = None) -> list[Any]:
+    """Read ``events.jsonl``: dicts, or records of ``record_type`` rebuilt and checked field by field.
+
+    A malformed line raises ConfigurationError naming ``path:line`` and the field.
+    """
+    out: list[Any] = []
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise ConfigurationError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+            if record_type is None:
+                if not isinstance(data, dict):
+                    raise ConfigurationError(f"{path}:{number}: expected an object per line")
+                out.append(data)
+                continue
+            try:
+                out.append(record_from_jsonable(record_type, data))
+            except ConfigurationError as exc:
+                raise ConfigurationError(f"{path}:{number}: {exc}") from exc
+    return out
+
+
+def events_csv_rows(events: Iterable[Any]) -> tuple[list[str], list[dict[str, str]]]:
+    """Columns (field order of the first record, then any new keys) and flattened rows."""
+    columns: list[str] = []
+    rows: list[dict[str, str]] = []
+    for i, event in enumerate(events):
+        data = to_jsonable(event, f"events[{i}]")
+        if not isinstance(data, dict):
+            raise ConfigurationError(f"events[{i}]: expected a record, got {_show(data)}")
+        for key in data:
+            if key not in columns:
+                columns.append(key)
+        rows.append({key: _csv_cell(value) for key, value in data.items()})
+    return columns, rows
+
+
+def write_events_csv(events: Iterable[Any], path: Path) -> int:
+    """Write ``events.csv`` (columns documented in the module docstring); returns the row count."""
+    columns, rows = events_csv_rows(events)
+    with Path(path).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    return len(rows)
+
+
+def _csv_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return _defuse_formula(value)
+    if isinstance(value, list) and all(_is_scalar(v) for v in value):
+        return _defuse_formula("; ".join("" if v is None else _plain(v) for v in value))
+    return _defuse_formula(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _is_scalar(value: Any) -> bool:
+    return value is None or isinstance(value, str | int | float | bool)
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _defuse_formula(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def write_entities_json(entities: Iterable[Any], path: Path) -> int:
+    """Write ``entities.json``: ``{"schema": "dateline.entities/1", "entities": [...]}``."""
+    items = [to_jsonable(e, f"entities[{i}]") for i, e in enumerate(entities)]
+    document = {"schema": ENTITIES_SCHEMA, "entities": items}
+    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
+    Path(path).write_text(text + "\n", encoding="utf-8")
+    return len(items)
+
+
+@typing.overload
+def read_entities_json(path: Path) -> list[dict[str, Any]]: ...
+@typing.overload
+def read_entities_json(path: Path, record_type: type[T]) -> list[T]: ...
+def read_entities_json(path: Path, record_type: type[Any] | None = None) -> list[Any]:
+    """Read ``entities.json``: dicts, or records of ``record_type`` checked field by field."""
+    data = _load_json(Path(path))
+    if not isinstance(data, dict) or data.get("schema") != ENTITIES_SCHEMA:
+        raise ConfigurationError(f"{path}: schema: expected {ENTITIES_SCHEMA!r}")
+    items = data.get("entities")
+    if not isinstance(items, list):
+        raise ConfigurationError(f"{path}: entities: expected an array, got {_show(items)}")
+    if record_type is None:
+        return items
+    try:
+        return [record_from_jsonable(record_type, e, f"entities[{i}]") for i, e in enumerate(items)]
+    except ConfigurationError as exc:
+        raise ConfigurationError(f"{path}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------- shared rendering
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def human_date(value: str, granularity: str) -> str:
+    """ "2022-09-08" → "8 September 2022", "2022-03" → "March 2022"; other values unchanged."""
+    try:
+        if granularity == "day" and len(value) == 10:
+            parsed = date.fromisoformat(value)
+            return f"{parsed.day} {MONTHS[parsed.month - 1]} {parsed.year}"
+        if granularity == "month" and len(value) == 7 and value[4] == "-":
+            return f"{MONTHS[int(value[5:7]) - 1]} {int(value[:4])}"
+    except (ValueError, IndexError):
+        return value
+    return value
+
+
+def safe_http_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL (what may become a link), else None."""
+    if not url:
+        return None
+    cleaned = "".join(ch for ch in url.strip() if ch >= " " and ch != "\x7f")
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return quote(cleaned, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+def _params_line(params: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
+
+
+# --------------------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = frozenset("\\`*_[]<>|~&")
+_MD_LINE_START = frozenset("#+-=>!")
+
+
+def markdown_escape(text: str) -> str:
+    """Text shown literally by Markdown renderers (no emphasis, links or raw HTML); one line.
+
+    Newlines collapse to spaces so a sentence stays one list item; characters that start
+    Markdown syntax get a backslash (CommonMark escapes), as does a line-start marker.
+    """
+    flat = " ".join(text.split())
+    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
+    if escaped[:1] in _MD_LINE_START:
+        return "\\" + escaped
+    digits = len(escaped) - len(escaped.lstrip("0123456789"))
+    if digits and escaped[digits : digits + 1] in (".", ")"):
+        return escaped[:digits] + "\\" + escaped[digits:]
+    return escaped
+
+
+def _markdown_code(text: str) -> str:
+    """An id as inline code; backticks inside are swapped for quotes so the span stays closed."""
+    return "`" + " ".join(text.split()).replace("`", "'") + "`"
+
+
+def _markdown_source(ref: Any) -> str:
+    outlet = ref.source or (urlsplit(ref.url).netloc if safe_http_url(ref.url) else "") or "source"
+    url = safe_http_url(ref.url)
+    label = markdown_escape(outlet)
+    parts = [f"[{label}]({url})" if url else label]
+    if ref.title:
+        parts.append(f"“{markdown_escape(ref.title)}”")
+    if ref.published:
+        parts.append(f"published {markdown_escape(ref.published)}")
+    if ref.url and not url:
+        parts.append(f"url not linked: {markdown_escape(ref.url)}")
+    parts.append(_markdown_code(ref.article_id))
+    return " — ".join(parts)
+
+
+def render_markdown(timeline: Timeline) -> str:
+    """The timeline as Markdown: a header (query, ingest summary), then one heading per date."""
+    lines = [
+        f"# Timeline: {markdown_escape(timeline.query)}" if timeline.query else "# Timeline",
+        "",
+        f"{markdown_escape(timeline.report.summary())}.",
+    ]
+    if timeline.params:
+        lines += ["", f"Parameters: {markdown_escape(_params_line(timeline.params))}."]
+    for problem in timeline.report.problems:
+        lines.append(f"- {problem.severity}: {markdown_escape(str(problem))}")
+    lines.append("")
+    lines.append(f"{len(timeline.entries)} dates. Written by dateline {__version__}.")
+    for entry in timeline.entries:
+        lines += ["", f"## {markdown_escape(entry.date)} ({entry.granularity})", ""]
+        lines.append(
+            f"Supported by {len(entry.article_ids)} article(s); score {entry.score:.3g}."
+            + (
+                f" Events: {markdown_escape(', '.join(entry.event_ids))}."
+                if entry.event_ids
+                else ""
+            )
+        )
+        lines.append("")
+        for sentence in entry.sentences:
+            dated = (
+                f" _(dated by “{markdown_escape(sentence.date_evidence)}”)_"
+                if sentence.date_evidence
+                else " _(dated by publication date)_"
+            )
+            lines.append(f"- {markdown_escape(sentence.text)}{dated}")
+            refs = sentence.sources or ()
+            cited = {ref.article_id for ref in refs}
+            for ref in refs:
+                lines.append(f"  - {_markdown_source(ref)}")
+            if sentence.article_id not in cited:
+                lines.append(f"  - article {_markdown_code(sentence.article_id)}")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- HTML
+
+
+def _template_text(name: str) -> str:
+    return resources.files("dateline").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+def _csp_hash(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _html_environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("dateline", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["human_date"] = human_date
+    env.filters["safe_http_url"] = safe_http_url
+    env.filters["host"] = lambda url: urlsplit(url).netloc if url else ""
+    return env
+
+
+def render_html(timeline: Timeline, *, title: str | None = None) -> str:
+    """One self-contained HTML page (no network fetches); all article text escaped."""
+    style = _template_text("timeline.css")
+    script = _template_text("timeline.js")
+    csp = (
+        "default-src 'none'; "
+        f"style-src {_csp_hash(style)}; script-src {_csp_hash(script)}; "
+        "img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
+    template = _html_environment().get_template("timeline.html")
+    return template.render(
+        timeline=timeline,
+        entries=[_entry_view(e) for e in timeline.entries],
+        page_title=page_title,
+        summary=timeline.report.summary(),
+        params=_params_line(timeline.params),
+        version=__version__,
+        csp=csp,
+        style=jinja2.filters.Markup(style),
+        script=jinja2.filters.Markup(script),
+    )
+
+
+def _entry_view(entry: TimelineEntry) -> dict[str, Any]:
+    return {
+        "entry": entry,
+        "anchor": "d-" + "".join(ch if ch.isalnum() or ch == "-" else "_" for ch in entry.date),
+        "sentences": [
+            {
+                "sentence": s,
+                "sources": list(s.sources),
+                "uncited": s.article_id not in {ref.article_id for ref in s.sources},
+            }
+            for s in entry.sentences
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- all outputs
+
+
+def write_outputs(
+    timeline: Timeline,
+    out_dir: Path,
+    *,
+    events: Iterable[Any] | None = None,
+    entities: Iterable[Any] | None = None,
+    title: str | None = None,
+) -> dict[str, Path]:
+    """Write every output of a run into ``out_dir`` (created); returns file name → path.
+
+    Always ``timeline.json``, ``timeline.md``, ``timeline.html``; ``events.jsonl`` and
+    ``events.csv`` when ``events`` is given, ``entities.json`` when ``entities`` is given (empty
+    iterables still write their files, so "no events found" is visible).
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+
+    def target(name: str) -> Path:
+        written[name] = out / name
+        return written[name]
+
+    write_timeline_json(timeline, target("timeline.json"))
+    target("timeline.md").write_text(render_markdown(timeline), encoding="utf-8")
+    target("timeline.html").write_text(render_html(timeline, title=title), encoding="utf-8")
+    if events is not None:
+        event_list = list(events)
+        write_events_jsonl(event_list, target("events.jsonl"))
+        write_events_csv(event_list, target("events.csv"))
+    if entities is not None:
+        write_entities_json(entities, target("entities.json"))
+    return written
