@@ -187,6 +187,7 @@ class AnalysedArticle:
 
     article: Article
     sentences: tuple[Sentence, ...]
+    event_mentions: tuple[EventMention, ...] = ()
 
     @property
     def time_mentions(self) -> tuple[TimeMention, ...]:
@@ -205,7 +206,131 @@ class DuplicateGroup:
 
 
 # --------------------------------------------------------------------------- events and entities
-# (Filled in by the events issue: Entity, Event. Keep them here, frozen and slotted.)
+# Field names follow the PLOVER event standard where it has one (see docs/events.md).
+
+#: PLOVER-style status of an event claim.
+EventStatus = Literal["reported", "planned", "hypothetical", "negated"]
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """A sentence that supports an event: its text and where it is (character offsets)."""
+
+    text: str
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class MentionText:
+    """An actor, recipient or place as written in one sentence (offsets into the article)."""
+
+    text: str
+    start: int
+    end: int
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DateEvidence:
+    """What fixed an event's date: the expression (``""`` = publication date) and its anchor."""
+
+    expression: str
+    anchor: str | None
+    article_id: str
+    rule: str = ""
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EventMention:
+    """One sentence's claim that an event happened (or will, or might, or did not)."""
+
+    article_id: str
+    sentence_index: int
+    type: str
+    mode: str | None
+    trigger: str
+    trigger_start: int
+    trigger_end: int
+    actors: tuple[MentionText, ...]
+    recipients: tuple[MentionText, ...]
+    date: str | None
+    granularity: Granularity
+    date_evidence: DateEvidence | None
+    location: MentionText | None
+    status: EventStatus
+    evidence: Evidence
+    conflicts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EventSource:
+    """An article that reports an event, and the duplicate group it belongs to (if any)."""
+
+    article_id: str
+    url: str | None = None
+    outlet: str | None = None
+    title: str | None = None
+    published: str | None = None
+    duplicate_group: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One real-world event, merged over every article that mentions it (PLOVER field names)."""
+
+    id: str
+    type: str
+    mode: str | None
+    actors: tuple[str, ...]
+    recipients: tuple[str, ...]
+    date: str | None
+    granularity: Granularity
+    date_evidence: DateEvidence | None
+    location: str | None
+    status: EventStatus
+    evidence: tuple[Evidence, ...]
+    sources: tuple[EventSource, ...]
+    confidence: float
+    conflicts: tuple[str, ...] = ()
+    #: Canonical names of ``actors`` / ``recipients``, same order, for readers of events.jsonl.
+    actor_names: tuple[str, ...] = ()
+    recipient_names: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    """A title or office an entity held, with the date of the article that says so."""
+
+    title: str
+    date: str | None
+    article_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntityMentionRef:
+    """Where an entity is mentioned: an :class:`EntityMention` by article and offsets."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation, country or place, with every name it goes by in the corpus."""
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[Role, ...] = ()
+    mentions: tuple[EntityMentionRef, ...] = ()
+    event_ids: tuple[str, ...] = ()
 
 
 # --------------------------------------------------------------------------- timeline
