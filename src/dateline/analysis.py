@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -38,6 +39,13 @@ class ArticleAnalyser:
     def __init__(self, pipeline: EnglishPipeline, tagger: TimeTagger) -> None:
         self.pipeline = pipeline
         self.tagger = tagger
+        #: Seconds spent in each step, summed over the articles this analyser has seen.
+        self.stage_seconds: dict[str, float] = {}
+
+    def _lap(self, stage: str, since: float) -> float:
+        now = time.perf_counter()
+        self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + now - since
+        return now
 
     @classmethod
     def load(cls, model: str | None = None) -> ArticleAnalyser:
@@ -45,8 +53,11 @@ class ArticleAnalyser:
 
     def analyse(self, article: Article) -> AnalysedArticle:
         text = article.text
+        t = time.perf_counter()
         article, mentions = self._date_and_tag(article)
+        t = self._lap("time expressions", t)
         spans = self.pipeline.split_sentences(text)
+        t = self._lap("sentences", t)
         per_sentence = _assign_mentions(spans, mentions)
 
         needs_ner = [
@@ -64,7 +75,9 @@ class ArticleAnalyser:
                     dataclasses.replace(m, start=m.start + s, end=m.end + s) for m in next(found)
                 )
             sentences.append(Sentence(article.id, i, s, e, text[s:e], tuple(ms), ents))
+        t = self._lap("entities (NER)", t)
         event_mentions = events.extract_event_mentions(article, sentences, self.pipeline.nlp)
+        self._lap("event mentions", t)
         return AnalysedArticle(article, tuple(sentences), event_mentions)
 
     def _date_and_tag(self, article: Article) -> tuple[Article, list[TimeMention]]:

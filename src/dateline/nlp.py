@@ -72,14 +72,16 @@ def paragraph_blocks(text: str) -> Iterator[tuple[int, str]]:
         lines = para.split("\n")
         offset, block_start, block = pos, pos, ""
         for i, line in enumerate(lines):
-            block = f"{block} {line}" if block else line
+            if block.strip():
+                block = f"{block} {line}"
+            else:
+                block_start, block = offset, line
             following = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
             wrapped = following[:1].islower() and not _LINE_END.search(line)
             if not wrapped:
                 if block.strip():
                     yield block_start, block
                 block = ""
-                block_start = offset + len(line) + 1
             offset += len(line) + 1
         pos += len(para)
 
