@@ -1,0 +1,225 @@
+"""Remove scraped-page debris (menus, ads, share buttons, captions, teasers) from plain text.
+
+Text copied from news sites keeps the page around the story: navigation bars, "Advertisement",
+share-button bullets, image placeholders, "File photo" captions, breadcrumbs, a truncated teaser
+that the story then repeats in full. Left in, these lines end up quoted in timelines and confuse
+sentence splitting and deduplication.
+
+Cleaning works line by line and only ever *removes whole lines* (and surrounding whitespace), so it
+never adds or rewrites text; every removed line is reported. The rules are data
+(``data/boilerplate.json``) and are general shapes of debris (whole-line menu phrases, lines made of
+navigation words or markup identifiers, captions ending in "File photo"), never strings of one site.
+A line that reads as a sentence (enough words and closing punctuation) is only removed by the
+whole-line rules, so real paragraphs and short section headings survive.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from dateline.errors import ConfigurationError
+
+#: Characters stripped from both ends of a line before it is compared with the rules.
+_EDGE_CHARS = " \t\u00a0\u2022\u00b7*-\u2013\u2014|\u00bb\u203a>:#=~"
+_CLOSING = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")")
+_ELLIPSIS = ("...", "\u2026")
+#: A markup identifier rather than a word: "featured-img", "search-icon-img", "tlbr_img1".
+_IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+\d+|[a-z]+_[a-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class CleanedText:
+    """Text with debris removed, and the removed lines (stripped, in order) for the record."""
+
+    text: str
+    removed: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRules:
+    """The cleaning rules, compiled from ``data/boilerplate.json`` (see ``_about`` there)."""
+
+    exact_lines: frozenset[str]
+    line_patterns: tuple[re.Pattern[str], ...]
+    short_line_patterns: tuple[re.Pattern[str], ...]
+    caption_ending: re.Pattern[str]
+    navigation_words: frozenset[str]
+    stopwords: frozenset[str]
+    breadcrumb_starts: tuple[str, ...]
+    sentence_min_words: int
+    max_debris_chars: int
+    nav_min_tokens: int
+    nav_min_share: float
+    teaser_min_chars: int
+    caption_max_words: int
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> BoilerplateRules:
+        """Read and compile a rules file (the packaged one by default)."""
+        try:
+            if path is None:
+                raw = (
+                    resources.files("dateline").joinpath("data/boilerplate.json").read_text("utf-8")
+                )
+                where = "dateline/data/boilerplate.json"
+            else:
+                raw = Path(path).read_text(encoding="utf-8")
+                where = str(path)
+            data = json.loads(raw)
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigurationError(f"cannot read boilerplate rules {path}: {exc}") from exc
+        try:
+            return cls._compile(data)
+        except (KeyError, TypeError, ValueError, re.error) as exc:
+            raise ConfigurationError(
+                f"invalid boilerplate rules in {where}: {type(exc).__name__}: {exc}"
+            ) from exc
+
+    @classmethod
+    def _compile(cls, data: dict[str, Any]) -> BoilerplateRules:
+        def patterns(key: str) -> tuple[re.Pattern[str], ...]:
+            return tuple(re.compile(p, re.I) for p in data[key])
+
+        endings = "|".join(f"(?:{p})" for p in data["caption_endings"])
+        caption = re.compile(rf"(?:^|[.|:;,)\u2013\u2014-]\s*)(?:{endings})\s*\.?$", re.I)
+        return cls(
+            exact_lines=frozenset(s.lower() for s in data["exact_lines"]),
+            line_patterns=patterns("line_patterns"),
+            short_line_patterns=patterns("short_line_patterns"),
+            caption_ending=caption,
+            navigation_words=frozenset(s.lower() for s in data["navigation_words"]),
+            stopwords=frozenset(s.lower() for s in data["stopwords"]),
+            breadcrumb_starts=tuple(s.lower() for s in data["breadcrumb_starts"]),
+            sentence_min_words=int(data["sentence_min_words"]),
+            max_debris_chars=int(data["max_debris_chars"]),
+            nav_min_tokens=int(data["nav_min_tokens"]),
+            nav_min_share=float(data["nav_min_share"]),
+            teaser_min_chars=int(data["teaser_min_chars"]),
+            caption_max_words=int(data["caption_max_words"]),
+        )
+
+
+def _collapse(line: str) -> str:
+    return " ".join(line.split())
+
+
+def _reads_as_sentence(line: str, rules: BoilerplateRules) -> bool:
+    return len(line.split()) >= rules.sentence_min_words and line.endswith(_CLOSING)
+
+
+def _is_markup_token(token: str) -> bool:
+    return _IDENTIFIER.fullmatch(token) is not None
+
+
+def _is_menu(line: str, rules: BoilerplateRules) -> bool:
+    """Many short items that are navigation words or markup identifiers, and no sentence."""
+    tokens = [t.strip(_EDGE_CHARS + ",") for t in line.split()]
+    content = [t for t in tokens if t and t.lower() not in rules.stopwords]
+    if not content:
+        return False
+    if all(_is_markup_token(t) for t in content):  # "hero-image hero-image"
+        return True
+    if len(tokens) < rules.nav_min_tokens:
+        return False
+    hits = sum(1 for t in content if t.lower() in rules.navigation_words or _is_markup_token(t))
+    return hits / len(content) >= rules.nav_min_share
+
+
+def _debris_reason(line: str, rules: BoilerplateRules) -> bool:
+    """True when ``line`` (stripped, non-empty) is debris on its own, whatever surrounds it."""
+    key = _collapse(line.strip(_EDGE_CHARS)).lower()
+    if not key:
+        return True  # only bullets or separators
+    sentence = _reads_as_sentence(line, rules)
+    if len(key) <= rules.max_debris_chars and not line.endswith(_CLOSING):
+        return True  # "DT", "2", "|||": too short to be prose unless it closes like "No."
+    if key in rules.exact_lines or any(p.fullmatch(key) for p in rules.line_patterns):
+        return True
+    if len(line.split()) <= rules.caption_max_words and rules.caption_ending.search(line):
+        return True
+    if sentence:
+        return False
+    if any(p.fullmatch(key) for p in rules.short_line_patterns):
+        return True
+    return _is_menu(line, rules)
+
+
+def _breadcrumb_rest(line: str, rules: BoilerplateRules) -> str | None:
+    """For "Home World <headline>", the headline; None when ``line`` is no breadcrumb trail."""
+    lowered = line.lower()
+    start = next((s for s in rules.breadcrumb_starts if lowered.startswith(s + " ")), None)
+    if start is None:
+        return None
+    tokens = line[len(start) :].split()
+    while tokens and (
+        tokens[0].strip(_EDGE_CHARS).lower() in rules.navigation_words
+        or not tokens[0].strip(_EDGE_CHARS)
+    ):
+        tokens.pop(0)
+    return " ".join(tokens)
+
+
+def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> CleanedText:
+    """Remove debris lines from ``text``; paragraphs stay separated by one blank line.
+
+    Steps: (1) lines that are debris on their own; (2) later copies of a repeated line;
+    (3) breadcrumb trails whose headline is repeated elsewhere; (4) teasers - a line cut off with
+    "..." whose text the article repeats in full. Each step only looks at lines kept by the steps
+    before, which makes cleaning idempotent. Pass ``rules`` (:meth:`BoilerplateRules.load`) when
+    cleaning many texts, so the rule file is read once.
+    """
+    rules = rules or BoilerplateRules.load()
+    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    keep = [bool(line) for line in lines]
+    removed_at: dict[int, str] = {}
+
+    def drop(index: int) -> None:
+        keep[index] = False
+        removed_at[index] = lines[index]
+
+    for i, line in enumerate(lines):
+        if line and _debris_reason(line, rules):
+            drop(i)
+
+    seen: set[str] = set()
+    for i, line in enumerate(lines):
+        if keep[i]:
+            key = _collapse(line)
+            if key in seen:
+                drop(i)
+            seen.add(key)
+
+    trails = {i: _breadcrumb_rest(_collapse(lines[i]), rules) for i in range(len(lines)) if keep[i]}
+    headlines = [_collapse(lines[i]) for i, rest in trails.items() if rest is None]
+    for i, rest in trails.items():
+        if rest is not None and (not rest or any(h.startswith(rest) for h in headlines)):
+            drop(i)
+
+    evidence = " ".join(
+        _collapse(lines[i])
+        for i in range(len(lines))
+        if keep[i] and not lines[i].endswith(_ELLIPSIS)
+    )
+    for i, line in enumerate(lines):
+        if keep[i] and line.endswith(_ELLIPSIS):
+            stem = _collapse(line.rstrip(".\u2026 "))
+            if len(stem) >= rules.teaser_min_chars and stem in evidence:
+                drop(i)
+
+    paragraphs: list[str] = []
+    pending_break = False
+    for i, line in enumerate(lines):
+        if keep[i]:
+            if paragraphs and pending_break:
+                paragraphs.append("")
+            paragraphs.append(line)
+            pending_break = False
+        elif not line:
+            pending_break = True
+    removed = tuple(removed_at[i] for i in sorted(removed_at))
+    return CleanedText("\n".join(paragraphs), removed)

@@ -1,0 +1,608 @@
+"""Read articles from files, folders and JSON(L) feeds, one at a time, recording every problem.
+
+What is read:
+
+* ``.txt`` - one article; a first line ``date YYYY-MM-DD`` is its publication date (the rest of
+  that line, if any, is body text);
+* ``.html`` / ``.htm`` - one article: main text by trafilatura, title / url / site name from the
+  page metadata, publication date by htmldate (original date preferred);
+* ``.jsonl`` / ``.jsonl.gz`` - one article per line, streamed (no size limit);
+* ``.json`` - one article object, or a list of them.
+
+JSON fields used: ``text`` (required), ``title``, ``url``, ``date`` or ``time``, ``source``,
+``id``; any other field is kept in :attr:`Article.extra`.
+
+Article ids are unique within a run. A record's own ``id`` is used as is; if an earlier file
+already produced that id, it is prefixed with the file's stem (``haiti-articles:1842``) and, if
+still taken, suffixed ``#2``, ``#3``... (a warning says so). Without an ``id``: the file's stem for
+text/HTML/single-object JSON, ``stem:LINE`` for JSONL and ``stem:ITEM`` (1-based) for JSON lists.
+
+Folders are walked recursively in sorted order. Hidden files and folders (names starting with
+".") are not read; each walked folder reports how many it ignored in one warning. Files with
+other extensions are skipped with a Problem each. Every file seen is either *read* (at least one
+article) or *skipped* with exactly one ``skipped`` Problem saying why; problems with single records
+inside a file that was read are ``warning``s naming the line. Nothing here raises for bad input;
+the caller raises :class:`~dateline.errors.InputError` (see :func:`nothing_read_error`) when no
+article at all was read.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import zlib
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from dateline.cleaning import BoilerplateRules, strip_boilerplate
+from dateline.errors import InputError
+from dateline.pubdate import date_from_field, date_from_html, split_date_header
+from dateline.records import Article, IngestReport, Problem, PublicationDate
+
+#: Extensions read, longest first so ``.jsonl.gz`` wins over ``.gz``.
+SUPPORTED_SUFFIXES = (".jsonl.gz", ".jsonl", ".json", ".html", ".htm", ".txt")
+#: spaCy's default ``max_length``: a longer "article" is a dump, not a news story.
+DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
+#: JSON(L) fields with a meaning; everything else goes to ``Article.extra``.
+KNOWN_FIELDS = frozenset({"text", "title", "url", "date", "time", "source", "id"})
+#: Warnings listed per file (bad lines of a broken JSONL file); the rest are counted in one line.
+MAX_WARNINGS_PER_FILE = 20
+#: How many removed lines an Article keeps as examples.
+REMOVED_EXAMPLES = 3
+#: Control characters that do not occur in text files (NUL to US, except tab and line breaks).
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
+
+
+def _suffix(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((s for s in SUPPORTED_SUFFIXES if name.endswith(s)), None)
+
+
+def _megabytes(n_bytes: float) -> str:
+    return f"{n_bytes / 1_000_000:.1f} MB"
+
+
+def decode_text(data: bytes) -> tuple[str | None, str]:
+    """Decode file bytes: ``(text, encoding)``, or ``(None, why)`` for binary data.
+
+    UTF-8 (with or without BOM) first, UTF-16 when a BOM says so, then cp1252 (Windows' Latin-1,
+    which also covers ISO-8859-1 text in practice), then charset-normalizer's best guess.
+    """
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:
+            return (
+                None,
+                f"undecodable file: not valid UTF-16 despite its byte-order mark ({exc.reason})",
+            )
+    if b"\x00" in data[:65536]:
+        return None, "binary file: contains NUL bytes"
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return _reject_control_chars(text, encoding)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:262144]).best()
+    if best is None:
+        return None, "binary file: no text encoding fits"
+    return _reject_control_chars(data.decode(best.encoding, errors="replace"), best.encoding)
+
+
+def _reject_control_chars(text: str, encoding: str) -> tuple[str | None, str]:
+    sample = text[:65536]
+    controls = len(_CONTROL_CHARS.findall(sample))
+    if sample and controls / len(sample) > 0.01:
+        return None, f"binary file: {controls} control characters in the first {len(sample)}"
+    return text, encoding
+
+
+class CorpusReader:
+    """Streams Articles from files, folders (recursive), JSON/JSONL(.gz); records every Problem.
+
+    ``max_file_bytes`` caps files read whole (text, HTML, JSON); JSONL is streamed line by line and
+    only each line is capped. ``max_article_chars`` caps one article's text (longer ones are
+    skipped, they would not fit spaCy). ``on_problem`` is called as each problem is found, so a
+    command-line tool can print warnings while the run goes on.
+    """
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        max_file_bytes: int = 64 * 1024 * 1024,
+        max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
+        on_problem: Callable[[Problem], None] | None = None,
+        rules: BoilerplateRules | None = None,
+    ) -> None:
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        self.paths = [Path(p) for p in paths]
+        self.max_file_bytes = max_file_bytes
+        self.max_article_chars = max_article_chars
+        self.on_problem = on_problem
+        self.rules = rules or BoilerplateRules.load()
+        self._problems: list[Problem] = []
+        self._skipped = 0
+        self._current_file: str | None = None
+        self._file_warnings = 0
+        self._files_seen = 0
+        self._files_read = 0
+        self._articles_read = 0
+        self._ids: set[str] = set()
+
+    # ------------------------------------------------------------------ walking
+
+    def _walk(self, record: bool) -> Iterator[Path]:
+        """Yield readable candidate files; with ``record``, note problems with the paths."""
+        for root in self.paths:
+            if not root.exists():
+                if record:
+                    self._problem(Problem(str(root), "path does not exist"))
+                continue
+            if not root.is_dir():
+                if record and _suffix(root) is None:
+                    self._files_seen += 1
+                    self._problem(Problem(str(root), _unsupported(root)))
+                elif _suffix(root) is not None:
+                    yield root
+                continue
+            yield from self._walk_folder(root, record)
+
+    def _walk_folder(self, root: Path, record: bool) -> Iterator[Path]:
+        found = 0
+        hidden = 0
+
+        def on_error(exc: OSError) -> None:
+            if record:
+                self._problem(
+                    Problem(str(exc.filename or root), f"cannot list folder: {exc.strerror}")
+                )
+
+        for folder, dirs, names in os.walk(root, onerror=on_error):
+            hidden += sum(1 for d in dirs if d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(names):
+                if name.startswith("."):
+                    hidden += 1
+                    continue
+                path = Path(folder) / name
+                if _suffix(path) is None:
+                    if record:
+                        self._files_seen += 1
+                        self._problem(Problem(str(path), _unsupported(path)))
+                    continue
+                found += 1
+                yield path
+        if record and hidden:
+            self._problem(
+                Problem(
+                    str(root),
+                    f"ignored {hidden} hidden files/folders (names starting with '.')",
+                    severity="warning",
+                )
+            )
+        if record and not found:
+            kinds = ", ".join(SUPPORTED_SUFFIXES)
+            self._problem(Problem(str(root), f"folder has no article files ({kinds})"))
+
+    def files(self) -> list[Path]:
+        """The candidate files, in reading order (for a progress bar); lists folders, reads nothing."""
+        return list(self._walk(record=False))
+
+    # ------------------------------------------------------------------ reading
+
+    def __iter__(self) -> Iterator[Article]:
+        self._problems, self._ids, self._skipped = [], set(), 0
+        self._files_seen = self._files_read = self._articles_read = 0
+        for path in self._walk(record=True):
+            self._files_seen += 1
+            self._current_file, self._file_warnings = str(path), 0
+            skips_before = self._skipped
+            count = 0
+            for article in self._read_file(path):
+                count += 1
+                yield article
+            self._articles_read += count
+            unlisted = self._file_warnings - MAX_WARNINGS_PER_FILE
+            self._current_file = None
+            if unlisted > 0:
+                self._problem(
+                    Problem(
+                        str(path),
+                        f"{unlisted} more warnings in this file not listed",
+                        severity="warning",
+                    )
+                )
+            if count:
+                self._files_read += 1
+            elif self._skipped == skips_before:
+                self._problem(Problem(str(path), "no articles in file"))
+
+    @property
+    def report(self) -> IngestReport:
+        """Counts and problems so far; complete once iteration has finished."""
+        return IngestReport(
+            files_seen=self._files_seen,
+            files_read=self._files_read,
+            articles_read=self._articles_read,
+            problems=tuple(self._problems),
+        )
+
+    def _problem(self, problem: Problem) -> None:
+        if problem.severity == "warning" and problem.path == self._current_file:
+            self._file_warnings += 1
+            if self._file_warnings > MAX_WARNINGS_PER_FILE:
+                return  # counted; one summary warning is added when the file is done
+        self._problems.append(problem)
+        self._skipped += problem.severity == "skipped"
+        if self.on_problem is not None:
+            self.on_problem(problem)
+
+    def _read_file(self, path: Path) -> Iterator[Article]:
+        suffix = _suffix(path)
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            self._problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+            return
+        if size == 0:
+            self._problem(Problem(str(path), "empty file"))
+            return
+        try:
+            if suffix in (".jsonl", ".jsonl.gz"):
+                yield from self._read_jsonl(path, gzipped=suffix == ".jsonl.gz")
+                return
+            if size > self.max_file_bytes:
+                self._problem(Problem(str(path), self._too_big(size)))
+                return
+            data = path.read_bytes()
+        except PermissionError:
+            self._problem(Problem(str(path), "cannot read file: permission denied"))
+            return
+        except OSError as exc:
+            self._problem(Problem(str(path), f"cannot read file: {exc.strerror or exc}"))
+            return
+        if suffix == ".json":
+            yield from self._read_json(path, data)
+        elif suffix in (".html", ".htm"):
+            article = self._read_html(path, data)
+            if article is not None:
+                yield article
+        else:
+            article = self._read_txt(path, data)
+            if article is not None:
+                yield article
+
+    def _too_big(self, size: int) -> str:
+        return (
+            f"file too large: {_megabytes(size)}, over the {_megabytes(self.max_file_bytes)} limit for one "
+            "file (raise max_file_bytes to read it, or split it into JSONL, which is streamed)"
+        )
+
+    def _decode(self, path: Path, data: bytes, line: int | None = None) -> str | None:
+        text, why = decode_text(data)
+        if text is None:
+            self._problem(
+                Problem(str(path), why, line=line, severity="warning" if line else "skipped")
+            )
+        return text
+
+    def _read_txt(self, path: Path, data: bytes) -> Article | None:
+        if len(data) > 4 * self.max_article_chars:  # UTF-8 needs at most 4 bytes per character
+            self._problem(Problem(str(path), self._too_long(len(data) // 4, at_least=True)))
+            return None
+        text = self._decode(path, data)
+        if text is None:
+            return None
+        return self._make_article(path, text, {}, line=None, fallback_id=path.stem)
+
+    def _read_html(self, path: Path, data: bytes) -> Article | None:
+        if b"\x00" in data[:65536]:
+            self._problem(Problem(str(path), "binary file: contains NUL bytes"))
+            return None
+        import trafilatura
+
+        tree = trafilatura.load_html(data)
+        if tree is None:
+            self._problem(Problem(str(path), "not parseable as HTML"))
+            return None
+        published = date_from_html(tree)
+        document = trafilatura.bare_extraction(
+            tree, with_metadata=True, include_comments=False, as_dict=True
+        )
+        text = document.get("text") if isinstance(document, dict) else None
+        if not isinstance(document, dict) or not isinstance(text, str) or not text.strip():
+            self._problem(
+                Problem(str(path), "no article text found in the HTML page (trafilatura)")
+            )
+            return None
+        record: dict[str, Any] = {
+            "title": document.get("title"),
+            "url": document.get("url"),
+            "source": document.get("sitename"),
+        }
+        return self._make_article(
+            path, text, record, line=None, fallback_id=path.stem, published=published
+        )
+
+    def _read_json(self, path: Path, data: bytes) -> Iterator[Article]:
+        text = self._decode(path, data)
+        if text is None:
+            return
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            self._problem(
+                Problem(
+                    str(path), f"malformed JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
+                )
+            )
+            return
+        if isinstance(value, dict):
+            article = self._record_article(path, value, line=None, fallback_id=path.stem, where="")
+            if article is not None:
+                yield article
+            return
+        if not isinstance(value, list):
+            self._problem(
+                Problem(
+                    str(path),
+                    f"not an article file: JSON {type(value).__name__}, expected an object or a list of objects",
+                )
+            )
+            return
+        if not any(isinstance(item, dict) for item in value):
+            kinds = sorted({type(item).__name__ for item in value}) or ["nothing"]
+            self._problem(
+                Problem(
+                    str(path),
+                    f"not an article file: a JSON list of {len(value)} {'/'.join(kinds)} items, no objects",
+                )
+            )
+            return
+        for index, item in enumerate(value, start=1):
+            where = f"item {index}: "
+            if not isinstance(item, dict):
+                self._problem(
+                    Problem(
+                        str(path),
+                        f"{where}expected a JSON object, got {type(item).__name__}",
+                        severity="warning",
+                    )
+                )
+                continue
+            article = self._record_article(
+                path, item, line=None, fallback_id=f"{path.stem}:{index}", where=where
+            )
+            if article is not None:
+                yield article
+
+    def _read_jsonl(self, path: Path, gzipped: bool) -> Iterator[Article]:
+        opener = gzip.open if gzipped else open
+        line_no = 0
+        try:
+            with opener(path, "rb") as handle:
+                for line_no, raw in enumerate(handle, start=1):
+                    if len(raw) > self.max_file_bytes:
+                        self._problem(
+                            Problem(
+                                str(path),
+                                f"line is {_megabytes(len(raw))}, over the max_file_bytes limit",
+                                line=line_no,
+                                severity="warning",
+                            )
+                        )
+                        continue
+                    if line_no == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                        raw = raw[3:]
+                    if not raw.strip():
+                        continue
+                    text = self._decode(path, raw, line=line_no)
+                    if text is None:
+                        continue
+                    try:
+                        value = json.loads(text)
+                    except json.JSONDecodeError as exc:
+                        self._problem(
+                            Problem(
+                                str(path),
+                                f"malformed JSON line: {exc.msg} (column {exc.colno})",
+                                line=line_no,
+                                severity="warning",
+                            )
+                        )
+                        continue
+                    if not isinstance(value, dict):
+                        self._problem(
+                            Problem(
+                                str(path),
+                                f"expected a JSON object, got {type(value).__name__}",
+                                line=line_no,
+                                severity="warning",
+                            )
+                        )
+                        continue
+                    article = self._record_article(
+                        path, value, line=line_no, fallback_id=f"{path.stem}:{line_no}", where=""
+                    )
+                    if article is not None:
+                        yield article
+        except (OSError, EOFError, zlib.error) as exc:
+            # gzip.BadGzipFile is an OSError; a truncated .gz raises EOFError.
+            reason = (
+                "permission denied"
+                if isinstance(exc, PermissionError)
+                else str(exc) or type(exc).__name__
+            )
+            self._problem(
+                Problem(
+                    str(path),
+                    f"cannot read file after line {line_no}: {reason}",
+                    line=line_no or None,
+                    severity="warning" if line_no else "skipped",
+                )
+            )
+
+    # ------------------------------------------------------------------ records to articles
+
+    def _record_article(
+        self, path: Path, record: dict[str, Any], *, line: int | None, fallback_id: str, where: str
+    ) -> Article | None:
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            fields = ", ".join(sorted(map(str, record))[:12]) or "none"
+            why = "no 'text' field" if "text" not in record else "'text' is empty or not a string"
+            severity = _severity(line, where)
+            self._problem(
+                Problem(str(path), f"{where}{why} (fields: {fields})", line=line, severity=severity)
+            )
+            return None
+        published = None
+        for name in ("date", "time"):
+            if record.get(name) not in (None, ""):
+                published = date_from_field(record[name], name)
+                if published is None:
+                    self._problem(
+                        Problem(
+                            str(path),
+                            f"{where}unrecognised {name} {record[name]!r}; publication date left unknown",
+                            line=line,
+                            severity="warning",
+                        )
+                    )
+                break
+        record_id = record.get("id")
+        own_id = str(record_id) if record_id not in (None, "") else None
+        return self._make_article(
+            path,
+            text,
+            record,
+            line=line,
+            fallback_id=fallback_id,
+            published=published,
+            own_id=own_id,
+            where=where,
+        )
+
+    def _too_long(self, n_chars: int, at_least: bool = False) -> str:
+        return (
+            f"article too long: {'at least ' if at_least else ''}{n_chars:,} characters, over the "
+            f"{self.max_article_chars:,} character limit (raise max_article_chars to read it)"
+        )
+
+    def _make_article(
+        self,
+        path: Path,
+        text: str,
+        record: dict[str, Any],
+        *,
+        line: int | None,
+        fallback_id: str,
+        published: PublicationDate | None = None,
+        own_id: str | None = None,
+        where: str = "",
+    ) -> Article | None:
+        severity = _severity(line, where)
+        if len(text) > self.max_article_chars:
+            self._problem(
+                Problem(str(path), where + self._too_long(len(text)), line=line, severity=severity)
+            )
+            return None
+        header, body = split_date_header(text.lstrip("\ufeff"))
+        cleaned = strip_boilerplate(body, self.rules)
+        if not cleaned.text.strip():
+            why = (
+                "no text"
+                if not cleaned.removed
+                else f"no text left after cleaning: all {len(cleaned.removed)} lines were boilerplate"
+            )
+            self._problem(Problem(str(path), where + why, line=line, severity=severity))
+            return None
+        article_id = self._unique_id(path, own_id, fallback_id, line, where)
+        extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
+        return Article(
+            id=article_id,
+            text=cleaned.text,
+            path=str(path),
+            title=_optional_str(record.get("title")),
+            url=_optional_str(record.get("url")),
+            source=_optional_str(record.get("source")),
+            line=line,
+            published=published or header,
+            removed_lines=len(cleaned.removed),
+            removed_examples=tuple(dict.fromkeys(cleaned.removed))[:REMOVED_EXAMPLES],
+            extra=extra,
+        )
+
+    def _unique_id(
+        self, path: Path, own_id: str | None, fallback_id: str, line: int | None, where: str
+    ) -> str:
+        wanted = own_id if own_id is not None else fallback_id
+        candidate = wanted
+        if candidate in self._ids:
+            candidate = (
+                f"{path.stem}:{wanted}" if own_id is not None else f"{path.parent.name}/{wanted}"
+            )
+        suffix = 2
+        base = candidate
+        while candidate in self._ids:
+            candidate = f"{base}#{suffix}"
+            suffix += 1
+        if candidate != wanted:
+            self._problem(
+                Problem(
+                    str(path),
+                    f"{where}id {wanted!r} already used in this run; renamed {candidate!r}",
+                    line=line,
+                    severity="warning",
+                )
+            )
+        self._ids.add(candidate)
+        return candidate
+
+
+def _severity(line: int | None, where: str) -> Literal["skipped", "warning"]:
+    """A problem with one record of a file is a warning; with the file's only article, a skip."""
+    return "warning" if line is not None or where else "skipped"
+
+
+def _unsupported(path: Path) -> str:
+    kind = "".join(path.suffixes[-2:]) or "no extension"
+    return f"unsupported file type: {kind} (dateline reads {', '.join(SUPPORTED_SUFFIXES)})"
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def read_articles(
+    paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str], **kwargs: Any
+) -> tuple[list[Article], IngestReport]:
+    """Read everything into a list (small corpora, tests); see :class:`CorpusReader`."""
+    reader = CorpusReader(paths if not isinstance(paths, str | os.PathLike) else [paths], **kwargs)
+    articles = list(reader)
+    return articles, reader.report
+
+
+def nothing_read_error(report: IngestReport, paths: Sequence[str | os.PathLike[str]]) -> InputError:
+    """The error to raise when ``report`` shows that no article at all was read."""
+    shown = ", ".join(str(p) for p in paths[:3]) + (
+        f" and {len(paths) - 3} more" if len(paths) > 3 else ""
+    )
+    lines = [f"no articles could be read from {shown or 'no paths'}. {report.summary()}"]
+    lines += [f"  {p}" for p in report.problems[:10]]
+    if len(report.problems) > 10:
+        lines.append(f"  ... and {len(report.problems) - 10} more problems")
+    return InputError("\n".join(lines))
