@@ -316,19 +316,22 @@ class CorpusReader:
             self._problem(Problem(str(path), "not parseable as HTML"))
             return None
         published = date_from_html(tree)
-        document = trafilatura.bare_extraction(
-            tree, with_metadata=True, include_comments=False, as_dict=True
+        document = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+        fields = (
+            document.as_dict()
+            if document is not None and not isinstance(document, dict)
+            else document
         )
-        text = document.get("text") if isinstance(document, dict) else None
-        if not isinstance(document, dict) or not isinstance(text, str) or not text.strip():
+        text = fields.get("text") if fields else None
+        if not fields or not isinstance(text, str) or not text.strip():
             self._problem(
                 Problem(str(path), "no article text found in the HTML page (trafilatura)")
             )
             return None
         record: dict[str, Any] = {
-            "title": document.get("title"),
-            "url": document.get("url"),
-            "source": document.get("sitename"),
+            "title": fields.get("title"),
+            "url": fields.get("url"),
+            "source": fields.get("sitename"),
         }
         return self._make_article(
             path, text, record, line=None, fallback_id=path.stem, published=published
