@@ -29,6 +29,8 @@ _EDGE_CHARS = " \t\u00a0\u2022\u00b7*-\u2013\u2014|\u00bb\u203a>:#=~"
 _CLOSING = (".", "!", "?", '"', "\u201d", "\u2019", "'", ")")
 _ELLIPSIS = ("...", "\u2026")
 #: A markup identifier rather than a word: "featured-img", "search-icon-img", "tlbr_img1".
+#: What separates menu and breadcrumb items: "Home | World", "Home › News", "News / Sport".
+_ITEM_SEPARATORS = re.compile(r"\s*[|\u203a\u00bb\u2022\u00b7]\s*|\s+[>/]\s+")
 _IDENTIFIER = re.compile(r"[a-z][a-z0-9]*(?:[-_][a-z0-9]+)+|[a-z]+\d+|[a-z]+_[a-z0-9_]*")
 
 
@@ -57,6 +59,8 @@ class BoilerplateRules:
     nav_min_share: float
     teaser_min_chars: int
     caption_max_words: int
+    menu_item_max_words: int
+    menu_min_items: int
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> BoilerplateRules:
@@ -101,6 +105,8 @@ class BoilerplateRules:
             nav_min_share=float(data["nav_min_share"]),
             teaser_min_chars=int(data["teaser_min_chars"]),
             caption_max_words=int(data["caption_max_words"]),
+            menu_min_items=int(data["menu_min_items"]),
+            menu_item_max_words=int(data["menu_item_max_words"]),
         )
 
 
@@ -117,7 +123,13 @@ def _is_markup_token(token: str) -> bool:
 
 
 def _is_menu(line: str, rules: BoilerplateRules) -> bool:
-    """Many short items that are navigation words or markup identifiers, and no sentence."""
+    """Short items between separators ("Home | Politics | Sport"), or a run of navigation words
+    and markup identifiers ("Home News Business Opinion Videos")."""
+    items = [item for item in _ITEM_SEPARATORS.split(line) if item.strip(_EDGE_CHARS)]
+    if len(items) >= rules.menu_min_items and all(
+        len(item.split()) <= rules.menu_item_max_words for item in items
+    ):
+        return True
     tokens = [t.strip(_EDGE_CHARS + ",") for t in line.split()]
     content = [t for t in tokens if t and t.lower() not in rules.stopwords]
     if not content:
@@ -130,7 +142,7 @@ def _is_menu(line: str, rules: BoilerplateRules) -> bool:
     return hits / len(content) >= rules.nav_min_share
 
 
-def _debris_reason(line: str, rules: BoilerplateRules) -> bool:
+def _is_debris(line: str, rules: BoilerplateRules) -> bool:
     """True when ``line`` (stripped, non-empty) is debris on its own, whatever surrounds it."""
     key = _collapse(line.strip(_EDGE_CHARS)).lower()
     if not key:
@@ -164,6 +176,18 @@ def _breadcrumb_rest(line: str, rules: BoilerplateRules) -> str | None:
     return " ".join(tokens)
 
 
+def _repeats_headline(rest: str, headlines: list[str], rules: BoilerplateRules) -> bool:
+    """The trail ends in a line the article has on its own: "News Transport <that line>"."""
+    for headline in headlines:
+        if headline.startswith(rest):
+            return True
+        if len(headline.split()) >= 3 and rest.endswith(headline):
+            prefix = rest[: len(rest) - len(headline)]
+            if len(prefix.split()) <= rules.menu_item_max_words and prefix.endswith(" "):
+                return True
+    return False
+
+
 def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> CleanedText:
     """Remove debris lines from ``text``; paragraphs stay separated by one blank line.
 
@@ -183,7 +207,7 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
         removed_at[index] = lines[index]
 
     for i, line in enumerate(lines):
-        if line and _debris_reason(line, rules):
+        if line and _is_debris(line, rules):
             drop(i)
 
     seen: set[str] = set()
@@ -197,7 +221,7 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
     trails = {i: _breadcrumb_rest(_collapse(lines[i]), rules) for i in range(len(lines)) if keep[i]}
     headlines = [_collapse(lines[i]) for i, rest in trails.items() if rest is None]
     for i, rest in trails.items():
-        if rest is not None and (not rest or any(h.startswith(rest) for h in headlines)):
+        if rest is not None and (not rest or _repeats_headline(rest, headlines, rules)):
             drop(i)
 
     evidence = " ".join(
