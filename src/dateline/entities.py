@@ -1,0 +1,532 @@
+"""Entity mentions (spaCy NER) resolved to entities with aliases and dated roles.
+
+People:
+* a name is compared as a *set* of lower-cased name tokens, so "Kishi Nobuo" (Japanese order) and
+  "Nobuo Kishi" are one person; leading titles and honorifics ("Defence Minister", "Mr.") are
+  stripped (nameparser's title list plus ``data/entity_titles.json``) and kept as roles;
+* a single name token ("Singh", "Mr. Kishi", "Rajnath") is resolved *inside its article first*,
+  to the full name in that article that contains it (the nearest earlier one if several do); only
+  when the article names no such person is it matched across the corpus, and then only if exactly
+  one person in the whole corpus carries that token — two unrelated Singhs are never merged;
+* NER sometimes labels a lone surname as a place or an organisation ("conveyed by Singh" → GPE);
+  such a one-token mention that is a token of a person named in the same article becomes that
+  person;
+* names within a small edit distance (rapidfuzz ratio >= 90, e.g. a misspelt "Kishhida") are one
+  person when in the same article, or with the same number of tokens across articles.
+
+Organisations and places:
+* abbreviation definitions in the text ("Ministry of Defence (MoD)") are found with the
+  Schwartz-Hearst algorithm (PyPI ``abbreviations``) and make the short form an alias;
+* an acronym whose letters are the initials of a long name in the corpus ("JASDF" → "Japan Air
+  Self-Defense Force") is an alias of it when exactly one long name matches;
+* spelling variants ("Defence"/"Defense", "Japanese"/"Japan" inside organisation names) and near
+  spellings (ratio >= 92) are one organisation.
+
+Written here by hand: the union-find clustering, the title/role phrase rules and the acronym
+initials test; the rest is the libraries named above.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+from abbreviations import schwartz_hearst
+from nameparser.config import CONSTANTS as NAME_CONSTANTS
+from rapidfuzz import fuzz
+
+from dateline.errors import ConfigurationError
+from dateline.records import AnalysedArticle, Entity, EntityMentionRef, Role
+
+#: NER labels that become entities, and the class they are compared within.
+ENTITY_CLASSES: Mapping[str, str] = MappingProxyType(
+    {"PERSON": "PERSON", "ORG": "ORG", "FAC": "ORG", "GPE": "GPE", "LOC": "GPE", "NORP": "NORP"}
+)
+PERSON_FUZZY_RATIO = 90.0
+ORG_FUZZY_RATIO = 92.0
+TITLES_FILE = "entity_titles.json"
+_TOKEN = re.compile(r"[\w][\w'’.-]*", re.UNICODE)
+MentionKey = tuple[str, int, int]
+#: Words a title phrase never runs back across ("the Vice Minister", "Aramane and Oka").
+_PHRASE_STOPS = frozenset({"the", "a", "an", "and", "by", "with", "between", "from", "said"})
+_FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "to", "a", "an"})
+
+
+@dataclass(frozen=True, slots=True)
+class TitleLexicon:
+    """Title words, role words, honorifics and spelling variants (data/entity_titles.json)."""
+
+    title_words: frozenset[str]
+    role_words: frozenset[str]
+    honorifics: frozenset[str]
+    spelling_variants: Mapping[str, str]
+    org_stopwords: frozenset[str]
+
+
+def load_title_lexicon(text: str | None = None) -> TitleLexicon:
+    where = f"dateline/data/{TITLES_FILE}"
+    if text is None:
+        text = resources.files("dateline").joinpath("data", TITLES_FILE).read_text("utf-8")
+    try:
+        data = json.loads(text)
+        titles = {w.lower() for w in data["title_words"]}
+        titles |= {str(t).lower() for t in NAME_CONSTANTS.titles}
+        return TitleLexicon(
+            title_words=frozenset(titles),
+            role_words=frozenset(w.lower() for w in data["role_words"]),
+            honorifics=frozenset(w.lower() for w in data["honorifics"]),
+            spelling_variants=MappingProxyType(
+                {k.lower(): v.lower() for k, v in data["spelling_variants"].items()}
+            ),
+            org_stopwords=frozenset(w.lower() for w in data["org_stopwords"]),
+        )
+    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+        raise ConfigurationError(
+            f"{where}: malformed title lexicon ({type(exc).__name__}: {exc}); it needs the keys "
+            "title_words, role_words, honorifics, spelling_variants, org_stopwords"
+        ) from exc
+
+
+TITLES = load_title_lexicon()
+
+
+@dataclass(frozen=True, slots=True)
+class EntityIndex:
+    """The corpus's entities and, for every entity mention, the entity it refers to."""
+
+    entities: tuple[Entity, ...]
+    by_mention: Mapping[MentionKey, str] = field(default_factory=dict)
+
+    def entity_id(self, article_id: str, start: int, end: int) -> str | None:
+        """The entity an :class:`EntityMention` (article id + offsets) was resolved to."""
+        return self.by_mention.get((article_id, start, end))
+
+    def get(self, entity_id: str) -> Entity | None:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        return None
+
+    def names(self) -> dict[str, str]:
+        return {e.id: e.name for e in self.entities}
+
+    def with_event_ids(self, events: Iterable[Any]) -> EntityIndex:
+        """A copy whose entities list the ids of the events they take part in."""
+        linked: dict[str, list[str]] = defaultdict(list)
+        for event in events:
+            for entity_id in (*event.actors, *event.recipients):
+                if event.id not in linked[entity_id]:
+                    linked[entity_id].append(event.id)
+        entities = tuple(
+            replace(e, event_ids=tuple(sorted(linked.get(e.id, ())))) for e in self.entities
+        )
+        return EntityIndex(entities, self.by_mention)
+
+
+# --------------------------------------------------------------------------- text helpers
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.strip(".'’").lower() for t in _TOKEN.findall(text) if t.strip(".'’")]
+
+
+def strip_titles(text: str, titles: TitleLexicon = TITLES) -> str:
+    """Drop leading titles, honorifics and "the" from a name, and a trailing possessive."""
+    text = re.sub(r"(?:'s|’s)$", "", text.strip())
+    words = text.split()
+    while len(words) > 1 and words[0].strip(".,").lower() in titles.title_words | {"the"}:
+        words = words[1:]
+    return " ".join(words)
+
+
+def person_key(text: str, titles: TitleLexicon = TITLES) -> frozenset[str]:
+    return frozenset(_tokens(strip_titles(text, titles)))
+
+
+def org_key(text: str, titles: TitleLexicon = TITLES) -> str:
+    words = _tokens(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
+    words = [titles.spelling_variants.get(w, w) for w in words]
+    return " ".join(words)
+
+
+def initials(text: str, titles: TitleLexicon = TITLES) -> str:
+    """Initials of the words of a long name, hyphenated words split: "Self-Defense" → "SD"."""
+    words = [w for w in re.split(r"[\s-]+", text) if w]
+    return "".join(w[0] for w in words if w.lower() not in titles.org_stopwords).upper()
+
+
+def is_acronym(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return 2 <= len(letters) <= 8 and sum(c.isupper() for c in letters) >= max(2, len(letters) - 1)
+
+
+def role_before(text: str, start: int, titles: TitleLexicon = TITLES) -> str | None:
+    """The title phrase written just before a name: "Minister of Defense of Japan Yasukazu"."""
+    before = text[max(0, start - 90) : start]
+    before = re.split(r"[.;:!?\n]|,(?!\s*(?:Mr|Ms|Mrs|Dr)\b)", before)[-1]
+    words = before.split()
+    phrase: list[str] = []
+    for word in reversed(words):
+        bare = word.strip(",.").lower()
+        if bare in _PHRASE_STOPS:
+            break
+        if word[:1].isupper() or bare in titles.role_words:
+            phrase.append(word.strip(","))
+            continue
+        break
+    phrase.reverse()
+    while phrase and phrase[-1].strip(".").lower() in titles.honorifics:
+        phrase.pop()
+    while phrase and phrase[0].lower() in _FUNCTION_WORDS:
+        phrase.pop(0)
+    while phrase and phrase[-1].lower() in _FUNCTION_WORDS:
+        phrase.pop()
+    if not phrase or not any(w.strip(".").lower() in titles.title_words for w in phrase):
+        return None
+    if all(w.strip(".").lower() in titles.honorifics for w in phrase):
+        return None
+    return " ".join(phrase)
+
+
+def role_after(text: str, end: int, titles: TitleLexicon = TITLES) -> str | None:
+    """An appositive title after a name: "Oka Masami, the Vice Minister of ... of Japan"."""
+    match = re.match(r",\s+the\s+([^,.;:()]{3,80})", text[end : end + 100])
+    if not match:
+        return None
+    phrase = match.group(1).strip()
+    first = phrase.split()[0].lower() if phrase.split() else ""
+    if first not in titles.title_words:
+        return None
+    return phrase
+
+
+def role_before_lowercase(text: str, start: int, titles: TitleLexicon = TITLES) -> str | None:
+    """ "the defence minister of Japan, Mr. Kishi" → "defence minister of Japan"."""
+    before = text[max(0, start - 90) : start]
+    match = re.search(
+        r"\bthe\s+([A-Za-z][\w\s-]{2,60}?),\s*(?:(?:Mr|Ms|Mrs|Dr|Shri)\.?\s*)?$", before
+    )
+    if not match:
+        return None
+    phrase = match.group(1).strip()
+    if not any(w.lower() in titles.title_words for w in phrase.split()):
+        return None
+    return phrase
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[MentionKey, MentionKey] = {}
+
+    def add(self, item: MentionKey) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: MentionKey) -> MentionKey:
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: MentionKey, b: MentionKey) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            low, high = sorted((ra, rb))
+            self.parent[high] = low
+
+
+@dataclass(slots=True)
+class _Mention:
+    key: MentionKey
+    text: str
+    label: str
+    cls: str
+    published: str | None
+
+
+def resolve_entities(
+    articles: Sequence[AnalysedArticle], titles: TitleLexicon = TITLES
+) -> EntityIndex:
+    """Cluster every entity mention of the corpus into entities (rules in the module docstring)."""
+    mentions: list[_Mention] = []
+    texts: dict[str, str] = {}
+    for analysed in articles:
+        article = analysed.article
+        texts[article.id] = article.text
+        published = article.published.value if article.published else None
+        for sentence in analysed.sentences:
+            for entity in sentence.entities:
+                cls = ENTITY_CLASSES.get(entity.label)
+                if cls is None or not _plausible_name(entity.text, cls, titles):
+                    continue
+                key = (article.id, entity.start, entity.end)
+                mentions.append(_Mention(key, entity.text, entity.label, cls, published))
+    _relabel_stray_surnames(mentions, titles)
+    clusters = _UnionFind()
+    for m in mentions:
+        clusters.add(m.key)
+    _cluster_people(mentions, clusters, titles)
+    extra_aliases: dict[MentionKey, set[str]] = defaultdict(set)
+    _cluster_organisations(mentions, clusters, texts, titles, extra_aliases)
+    return _build_index(mentions, clusters, texts, titles, extra_aliases)
+
+
+def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
+    """Drop NER spans that cannot be names: lower-case ("ministers"), a bare title ("Defence"),
+    a person with digits ("November 2024")."""
+    stripped = re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE)
+    if not stripped or (not stripped[:1].isupper() and not stripped[:1].isdigit()):
+        return False
+    words = _tokens(stripped)
+    if not words or all(w in titles.title_words or w in _FUNCTION_WORDS for w in words):
+        return False
+    return not (cls == "PERSON" and any(c.isdigit() for c in stripped))
+
+
+def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> None:
+    """A one-token non-person mention that is a token of a person in its article is a person."""
+    person_tokens: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.cls == "PERSON":
+            key = person_key(m.text, titles)
+            if len(key) >= 2:
+                person_tokens[m.key[0]] |= key
+    for m in mentions:
+        if m.cls != "PERSON":
+            key = person_key(m.text, titles)
+            if len(key) == 1 and next(iter(key)) in person_tokens[m.key[0]]:
+                m.cls = "PERSON"
+                m.label = "PERSON"
+
+
+def _cluster_people(mentions: list[_Mention], clusters: _UnionFind, titles: TitleLexicon) -> None:
+    people = [m for m in mentions if m.cls == "PERSON" and person_key(m.text, titles)]
+    full_by_key: dict[frozenset[str], list[_Mention]] = defaultdict(list)
+    by_article: dict[str, list[_Mention]] = defaultdict(list)
+    for m in people:
+        by_article[m.key[0]].append(m)
+        key = person_key(m.text, titles)
+        if len(key) >= 2:
+            full_by_key[key].append(m)
+    # Same full name (any order, any article) → one person.
+    for group in full_by_key.values():
+        for m in group[1:]:
+            clusters.union(group[0].key, m.key)
+    # Near spellings of full names with the same number of tokens, across the corpus.
+    keys = sorted(full_by_key, key=lambda k: sorted(k))
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if len(a) == len(b) and a != b:
+                ratio = fuzz.token_sort_ratio(" ".join(sorted(a)), " ".join(sorted(b)))
+                if ratio >= PERSON_FUZZY_RATIO:
+                    clusters.union(full_by_key[a][0].key, full_by_key[b][0].key)
+    unresolved: list[_Mention] = []
+    for article_id in sorted(by_article):
+        in_article = sorted(by_article[article_id], key=lambda m: m.key[1])
+        full = [m for m in in_article if len(person_key(m.text, titles)) >= 2]
+        for m in in_article:
+            key = person_key(m.text, titles)
+            if len(key) != 1:
+                continue
+            token = next(iter(key))
+            match = _nearest_full_name(m, token, full, titles)
+            if match is not None:
+                clusters.union(match.key, m.key)
+            else:
+                unresolved.append(m)
+    # A lone name no full name in its article explains: the one person in the corpus with it.
+    corpus_full: dict[str, set[MentionKey]] = defaultdict(set)
+    for key, group in full_by_key.items():
+        root = clusters.find(group[0].key)
+        for token in key:
+            corpus_full[token].add(root)
+    lone_groups: dict[tuple[str, str], _Mention] = {}
+    for m in unresolved:
+        token = next(iter(person_key(m.text, titles)))
+        owners = corpus_full.get(token, set())
+        if len(owners) == 1:
+            clusters.union(next(iter(owners)), m.key)
+            continue
+        # Same lone name twice in one article: one (unknown) person, kept to that article.
+        first = lone_groups.setdefault((m.key[0], token), m)
+        if first is not m:
+            clusters.union(first.key, m.key)
+
+
+def _nearest_full_name(
+    mention: _Mention, token: str, full: Sequence[_Mention], titles: TitleLexicon
+) -> _Mention | None:
+    exact = [f for f in full if token in person_key(f.text, titles)]
+    candidates = exact or [
+        f
+        for f in full
+        if any(fuzz.ratio(token, t) >= PERSON_FUZZY_RATIO for t in person_key(f.text, titles))
+        and len(token) >= 5
+    ]
+    if not candidates:
+        return None
+    earlier = [f for f in candidates if f.key[1] < mention.key[1]]
+    pool = earlier or candidates
+    distinct = {person_key(f.text, titles) for f in pool}
+    if len(distinct) > 1 and not earlier:
+        return None
+    return max(pool, key=lambda f: f.key[1]) if earlier else pool[0]
+
+
+def _cluster_organisations(
+    mentions: list[_Mention],
+    clusters: _UnionFind,
+    texts: Mapping[str, str],
+    titles: TitleLexicon,
+    extra_aliases: dict[MentionKey, set[str]],
+) -> None:
+    others = [m for m in mentions if m.cls != "PERSON"]
+    by_key: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
+    for m in others:
+        by_key[(m.cls, org_key(m.text, titles))].append(m)
+    for group in by_key.values():
+        for m in group[1:]:
+            clusters.union(group[0].key, m.key)
+    # Abbreviations defined in the text: "Ministry of Defence (MoD)".
+    defined: dict[str, set[str]] = defaultdict(set)
+    for article_id in sorted(texts):
+        pairs = schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=texts[article_id])
+        for short, long in pairs.items():
+            defined[short.strip()].add(org_key(long, titles))
+    long_forms = {k: g for (cls, k), g in by_key.items() if cls == "ORG" and " " in k}
+    for short, longs in defined.items():
+        targets = [long_forms[k] for k in longs if k in long_forms]
+        shorts = by_key.get(("ORG", org_key(short, titles)), [])
+        if len(targets) == 1:
+            extra_aliases[targets[0][0].key].add(short)
+            for m in shorts:
+                clusters.union(targets[0][0].key, m.key)
+    # Acronyms that are the initials of exactly one long name: "JASDF".
+    by_initials: dict[str, list[str]] = defaultdict(list)
+    first_text = {k: g[0].text for k, g in long_forms.items()}
+    for k, text in first_text.items():
+        by_initials[initials(re.sub(r"^the\s+", "", text, flags=re.I), titles)].append(k)
+    for (cls, _key), group in by_key.items():
+        text = group[0].text.strip()
+        if cls != "ORG" or not is_acronym(text) or text in defined:
+            continue
+        matches = by_initials.get(text.upper().replace(".", ""), [])
+        roots = {clusters.find(long_forms[x][0].key) for x in matches}
+        if len(roots) == 1:
+            clusters.union(next(iter(roots)), group[0].key)
+    # Near spellings of long names.
+    keys = sorted(long_forms)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if fuzz.ratio(a, b) >= ORG_FUZZY_RATIO:
+                clusters.union(long_forms[a][0].key, long_forms[b][0].key)
+
+
+# --------------------------------------------------------------------------- building records
+
+
+def _slug(text: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60] or "entity"
+
+
+def _canonical_name(members: Sequence[_Mention], cls: str, titles: TitleLexicon) -> str:
+    if cls == "PERSON":
+        names = [strip_titles(m.text, titles) for m in members]
+        full = [n for n in names if len(person_key(n, titles)) >= 2] or names
+        counts = Counter(full)
+        return max(counts, key=lambda n: (counts[n], len(n.split()), -names.index(n)))
+    names = [re.sub(r"^the\s+", "", m.text.strip(), flags=re.I) for m in members]
+    long = [n for n in names if not is_acronym(n)] or names
+    counts = Counter(long)
+    return max(counts, key=lambda n: (counts[n], len(n), n))
+
+
+def _roles(
+    members: Sequence[_Mention], texts: Mapping[str, str], titles: TitleLexicon
+) -> tuple[Role, ...]:
+    found: dict[tuple[str, str | None], Role] = {}
+    for m in sorted(members, key=lambda x: x.key):
+        article_id, start, end = m.key
+        text = texts[article_id]
+        inner = m.text.split()
+        inner_title = []
+        for word in inner:
+            if word.strip(".,").lower() in titles.title_words:
+                inner_title.append(word)
+            else:
+                break
+        candidates = [
+            role_before(text, start, titles),
+            role_after(text, end, titles),
+            role_before_lowercase(text, start, titles),
+            " ".join(inner_title) if inner_title else None,
+        ]
+        for title in candidates:
+            if not title:
+                continue
+            words = [w for w in title.split() if w.strip(".").lower() not in titles.honorifics]
+            if not words:
+                continue
+            title = " ".join(words)
+            found.setdefault((title.lower(), m.published), Role(title, m.published, article_id))
+    return tuple(sorted(found.values(), key=lambda r: (r.date or "", r.title)))
+
+
+def _build_index(
+    mentions: list[_Mention],
+    clusters: _UnionFind,
+    texts: Mapping[str, str],
+    titles: TitleLexicon,
+    extra_aliases: Mapping[MentionKey, set[str]],
+) -> EntityIndex:
+    groups: dict[MentionKey, list[_Mention]] = defaultdict(list)
+    for m in mentions:
+        groups[clusters.find(m.key)].append(m)
+    drafts = []
+    for members in groups.values():
+        members.sort(key=lambda m: m.key)
+        classes = Counter(m.cls for m in members)
+        cls = "PERSON" if classes["PERSON"] else classes.most_common(1)[0][0]
+        labels = Counter(m.label for m in members if m.cls == cls)
+        label = labels.most_common(1)[0][0]
+        name = _canonical_name([m for m in members if m.cls == cls] or members, cls, titles)
+        drafts.append((name, label, members))
+    drafts.sort(key=lambda d: (d[0].lower(), d[1], d[2][0].key))
+    used: Counter[str] = Counter()
+    entities: list[Entity] = []
+    by_mention: dict[MentionKey, str] = {}
+    for name, label, members in drafts:
+        base = f"ent-{_slug(name)}"
+        used[base] += 1
+        entity_id = base
+        if used[base] > 1:
+            digest = hashlib.sha1("|".join(map(str, members[0].key)).encode()).hexdigest()[:6]
+            entity_id = f"{base}-{digest}"
+        written = {m.text.strip() for m in members}
+        written |= {a for m in members for a in extra_aliases.get(m.key, ())}
+        aliases = sorted(written - {name})
+        entities.append(
+            Entity(
+                id=entity_id,
+                name=name,
+                type=label,
+                aliases=tuple(aliases),
+                roles=_roles(members, texts, titles) if label == "PERSON" else (),
+                mentions=tuple(EntityMentionRef(*m.key, m.text) for m in members),
+            )
+        )
+        for m in members:
+            by_mention[m.key] = entity_id
+    return EntityIndex(tuple(entities), by_mention)
