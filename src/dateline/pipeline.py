@@ -134,6 +134,7 @@ class Corpus:
         groups = dedup.groups()
         entity_index = resolve_entities(analysed)
         events = build_events(analysed, entity_index, groups)
+        entity_index = entity_index.with_event_ids(events)
         return cls(
             articles=tuple(analysed),
             report=final_report(),
