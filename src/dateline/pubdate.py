@@ -18,10 +18,14 @@ writer's day.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
 from typing import Any
 
+from dateline.errors import ConfigurationError
 from dateline.records import Granularity, PublicationDate, TimeMention
 
 #: Oldest and newest years accepted as a publication date; anything else is a parsing accident.
@@ -165,35 +169,65 @@ def date_from_html(tree: Any) -> PublicationDate | None:
     return PublicationDate(parsed[0], parsed[1], "html-meta", evidence="htmldate, original date")
 
 
-def infer_publication_date(text: str, mentions: Sequence[TimeMention]) -> PublicationDate | None:
-    """Infer when an undated article was published from the dates it states, or return None.
+def load_future_cues(path: str | Path | None = None) -> re.Pattern[str]:
+    """Compile the future-tense cue words of ``data/pubdate_cues.json`` into one pattern."""
+    try:
+        if path is None:
+            raw = resources.files("dateline").joinpath("data/pubdate_cues.json").read_text("utf-8")
+        else:
+            raw = Path(path).read_text(encoding="utf-8")
+        cues = json.loads(raw)["future_cues"]
+        words = "|".join(re.escape(str(cue)).replace(r"\ ", r"\s+") for cue in cues)
+        return re.compile(rf"\b(?:{words})\b", re.I)
+    except (OSError, json.JSONDecodeError, KeyError, TypeError, re.error) as exc:
+        raise ConfigurationError(
+            f"cannot read publication-date cues {path or 'packaged'}: {exc}"
+        ) from exc
+
+
+def _announced_as_future(text: str, mention: TimeMention, future_cues: re.Pattern[str]) -> bool:
+    """True when the mention's tense is future, or its sentence announces something to come."""
+    if mention.tense == "future":
+        return True
+    if not 0 <= mention.start <= len(text):
+        return False
+    before = text[: mention.start]
+    sentence_start = max(before.rfind(mark) for mark in (". ", "! ", "? ", "\n")) + 1
+    return future_cues.search(before[sentence_start:]) is not None
+
+
+def infer_publication_date(
+    text: str,
+    mentions: Sequence[TimeMention],
+    future_cues: re.Pattern[str] | None = None,
+) -> PublicationDate | None:
+    """Infer a lower bound for when an undated article was published, or return None.
 
     Rule: an article is published on or after the events it reports, so the latest *explicit*
-    day- or month-level date it mentions (not in the future tense) is a lower bound. The result
-    is that date's **month**, marked ``inferred``, with the evidence spelled out; a day is never
-    inferred, because nothing in the text says how long after the event it was written. Year-only
-    mentions ("in 2014", "by 2029") are too weak (history, forecasts) and yield None on their own.
-    ``text`` is only used to quote the evidence.
+    day- or month-level date it states, outside sentences that announce the future ("will meet
+    on 12 May"; cue words in ``data/pubdate_cues.json``), is a lower bound. The result is that
+    date's **month** (granularity ``month``), marked ``inferred``, and ``evidence`` says what it
+    rests on and that it is a lower bound: the article may have been written weeks later. A day
+    is never inferred. Year-only mentions ("in 2014", "by 2029") are too weak (history,
+    forecasts) and yield None on their own, as do relative dates (no anchor to resolve them).
     """
+    future_cues = future_cues or load_future_cues()
     candidates: list[tuple[str, TimeMention]] = []
     for mention in mentions:
-        if not mention.is_calendar_date or mention.tense == "future":
-            continue
-        if mention.granularity not in ("time", "day", "month"):
+        if not mention.is_calendar_date or mention.granularity not in ("time", "day", "month"):
             continue
         parsed = parse_date_value(mention.value[:10])
-        if parsed is None:
+        if parsed is None or _announced_as_future(text, mention, future_cues):
             continue
         candidates.append((parsed[0], mention))
     if not candidates:
         return None
     latest_value, latest = max(candidates, key=lambda item: (item[0], -item[1].start))
     quoted = text[latest.start : latest.end] if 0 <= latest.start < latest.end <= len(text) else ""
-    shown = quoted or latest.text
     others = len({value for value, _ in candidates}) - 1
     evidence = (
-        f"latest explicit date in the text: {shown!r} ({latest_value}) at offset {latest.start}; "
-        f"published on or after it, month assumed, day unknown"
-        + (f"; {others} earlier distinct date(s) also mentioned" if others else "")
+        f"lower bound: the latest date the text states is {quoted or latest.text!r} "
+        f"({latest_value}, offset {latest.start}); published in {latest_value[:7]} or later"
+        + (f"; {others} earlier date(s) also stated" if others else "")
     )
     return PublicationDate(latest_value[:7], "month", "inferred", evidence=evidence)
