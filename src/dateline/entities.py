@@ -152,7 +152,7 @@ def person_key(text: str, titles: TitleLexicon = TITLES) -> frozenset[str]:
 
 def org_key(text: str, titles: TitleLexicon = TITLES) -> str:
     words = _tokens(re.sub(r"^the\s+", "", text.strip(), flags=re.IGNORECASE))
-    words = [titles.spelling_variants.get(w, w) for w in words]
+    words = ["-".join(titles.spelling_variants.get(p, p) for p in w.split("-")) for w in words]
     return " ".join(words)
 
 
@@ -412,6 +412,12 @@ def _cluster_organisations(
             extra_aliases[targets[0][0].key].add(short)
             for m in shorts:
                 clusters.union(targets[0][0].key, m.key)
+    # Near spellings of long names.
+    keys = sorted(long_forms)
+    for i, a in enumerate(keys):
+        for b in keys[i + 1 :]:
+            if fuzz.ratio(a, b) >= ORG_FUZZY_RATIO:
+                clusters.union(long_forms[a][0].key, long_forms[b][0].key)
     # Acronyms that are the initials of exactly one long name: "JASDF".
     by_initials: dict[str, list[str]] = defaultdict(list)
     first_text = {k: g[0].text for k, g in long_forms.items()}
@@ -425,12 +431,6 @@ def _cluster_organisations(
         roots = {clusters.find(long_forms[x][0].key) for x in matches}
         if len(roots) == 1:
             clusters.union(next(iter(roots)), group[0].key)
-    # Near spellings of long names.
-    keys = sorted(long_forms)
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if fuzz.ratio(a, b) >= ORG_FUZZY_RATIO:
-                clusters.union(long_forms[a][0].key, long_forms[b][0].key)
 
 
 # --------------------------------------------------------------------------- building records
