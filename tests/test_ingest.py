@@ -371,6 +371,32 @@ def test_ids_are_unique_across_files(tmp_path: Path) -> None:
     assert sum("already used" in p.reason for p in report.warnings) == 2
 
 
+def test_a_file_reached_twice_is_read_once(tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("The tunnel opened.", encoding="utf-8")
+    articles, report = read_articles([tmp_path, story, tmp_path / "." / "story.txt"])
+    assert [a.id for a in articles] == ["story"]
+    assert report.files_seen == 1
+    assert [p.reason for p in report.warnings] == ["listed twice (read once)"] * 2
+
+
+def test_binary_and_textless_inputs_in_every_format(tmp_path: Path) -> None:
+    noise = bytes(range(256)) * 8
+    (tmp_path / "noise.jsonl").write_bytes(noise)
+    (tmp_path / "noise.json").write_bytes(noise)
+    (tmp_path / "noise.html").write_bytes(noise)
+    (tmp_path / "empty.html").write_text("<html><head><title>x</title></head><body></body></html>")
+    (tmp_path / "story.txt").write_text("The tunnel opened.", encoding="utf-8")
+    articles, report = read_articles([tmp_path])
+    assert [a.id for a in articles] == ["story"]
+    assert report.files_seen == 5 and report.files_read == 1
+    skipped = {Path(p.path).name: p.reason for p in report.skipped}
+    assert set(skipped) == {"noise.jsonl", "noise.json", "noise.html", "empty.html"}
+    assert skipped["noise.json"].startswith("binary file")
+    assert skipped["noise.html"].startswith("binary file")
+    assert "no article text" in skipped["empty.html"]
+
+
 def test_on_problem_is_called_as_problems_are_found(tmp_path: Path) -> None:
     (tmp_path / "empty.txt").write_bytes(b"")
     seen: list[Problem] = []

@@ -142,7 +142,23 @@ class CorpusReader:
     # ------------------------------------------------------------------ walking
 
     def _walk(self, record: bool) -> Iterator[Path]:
-        """Yield readable candidate files; with ``record``, note problems with the paths."""
+        """Yield each readable candidate file once; with ``record``, note problems with paths."""
+        seen: set[Path] = set()
+        for path in self._walk_paths(record):
+            try:
+                key = path.resolve()
+            except OSError:
+                key = path.absolute()
+            if key in seen:
+                if record:
+                    self._problem(
+                        Problem(str(path), "listed twice (read once)", severity="warning")
+                    )
+                continue
+            seen.add(key)
+            yield path
+
+    def _walk_paths(self, record: bool) -> Iterator[Path]:
         for root in self.paths:
             if not root.exists():
                 if record:
