@@ -693,16 +693,25 @@ def _event_record(
         top = max(_specificity(c.mention.date) for c in dated)
         precise = [c for c in dated if _specificity(c.mention.date) == top]
         units_by_date: dict[str, set[str]] = {}
+        articles_by_date: dict[str, set[str]] = {}
         for c in precise:
             units_by_date.setdefault(c.mention.date or "", set()).add(c.unit)
+            articles_by_date.setdefault(c.mention.date or "", set()).add(c.mention.article_id)
         explicit = {
             c.mention.date
             for c in precise
             if c.mention.date_evidence and c.mention.date_evidence.expression
         }
-        date = max(
+        # Explicit expressions beat publication dates; then independent sources, then articles;
+        # a tie goes to the earlier date.
+        date = min(
             units_by_date,
-            key=lambda d: (d in explicit, len(units_by_date[d]), d),
+            key=lambda d: (
+                d not in explicit,
+                -len(units_by_date[d]),
+                -len(articles_by_date[d]),
+                d,
+            ),
         )
         chosen = [c for c in precise if c.mention.date == date]
         chosen.sort(

@@ -1,0 +1,386 @@
+"""Event extraction and merging: the seeds' must-shows, status rules, merge rules, order."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dateline.errors import ConfigurationError
+from dateline.events import (
+    build_events,
+    dates_compatible,
+    is_candidate_sentence,
+    load_trigger_lexicon,
+)
+from dateline.records import (
+    AnalysedArticle,
+    Article,
+    DateEvidence,
+    DuplicateGroup,
+    EventMention,
+    Evidence,
+    MentionText,
+    PublicationDate,
+)
+
+# --------------------------------------------------------------------------- the seeds
+
+
+@pytest.fixture(scope="module")
+def seeds_corpus(seeds_dir: Path):
+    from dateline.pipeline import Corpus
+
+    return Corpus.from_paths([seeds_dir], workers=1)
+
+
+def _seed(corpus, prefix: str) -> str:
+    return next(a.article.id for a in corpus.articles if a.article.id.startswith(prefix))
+
+
+def _names(event) -> set[str]:
+    return set(event.actor_names) | set(event.recipient_names)
+
+
+def test_rewrites_report_one_tokyo_consult_event(seeds_corpus) -> None:
+    a000, a001 = _seed(seeds_corpus, "000"), _seed(seeds_corpus, "001")
+    talks = [
+        e
+        for e in seeds_corpus.events
+        if e.type == "CONSULT" and {"Rajnath Singh", "Yasukazu Hamada"} <= _names(e)
+    ]
+    assert len(talks) == 1, [(e.date, e.actor_names, e.recipient_names) for e in talks]
+    event = talks[0]
+    assert event.date == "2022-09-08" and event.granularity == "day"
+    assert {s.article_id for s in event.sources} >= {a000, a001}
+    group = {s.duplicate_group for s in event.sources}
+    assert len(group) == 1 and None not in group, "both sources are one duplicate group"
+    assert event.location == "Tokyo"
+    assert event.status == "reported"
+    assert event.date_evidence is not None and event.date_evidence.expression
+    for evidence in event.evidence:
+        text = next(
+            a.article.text for a in seeds_corpus.articles if a.article.id == evidence.article_id
+        )
+        assert text[evidence.start : evidence.end] == evidence.text
+
+
+def test_phone_call_is_consult_phone(seeds_corpus) -> None:
+    calls = [
+        e
+        for e in seeds_corpus.events
+        if e.type == "CONSULT" and e.date == "2020-12-22" and {"Rajnath Singh"} <= _names(e)
+    ]
+    assert len(calls) == 1
+    call = calls[0]
+    assert call.mode == "phone"
+    assert any("Kishi" in n for n in _names(call))
+    assert call.date_evidence is not None and "December 22, 2020" in call.date_evidence.expression
+
+
+def test_announced_meeting_is_planned_without_an_invented_day(seeds_corpus) -> None:
+    a003 = _seed(seeds_corpus, "003")
+    planned = [
+        e
+        for e in seeds_corpus.events
+        if e.type == "CONSULT" and any("Nakatani" in n for n in _names(e))
+    ]
+    assert len(planned) == 1
+    event = planned[0]
+    assert event.status == "planned"
+    assert a003 in {s.article_id for s in event.sources}
+    assert event.granularity != "day" and (event.date is None or len(event.date) < 10)
+
+
+def test_dialogue_keeps_its_weekday_conflict(seeds_corpus) -> None:
+    a002 = _seed(seeds_corpus, "002")
+    dialogue = [
+        e
+        for e in seeds_corpus.events
+        if e.date == "2023-03-05" and a002 in {s.article_id for s in e.sources}
+    ]
+    assert dialogue
+    assert all(any("Wednesday" in c for c in e.conflicts) for e in dialogue)
+    assert all(e.confidence < 0.5 for e in dialogue), "a conflict lowers confidence"
+
+
+def test_no_event_lumps_unrelated_seeds(seeds_corpus) -> None:
+    groups = {a: g.id for g in seeds_corpus.duplicate_groups for a in g.article_ids}
+    for event in seeds_corpus.events:
+        units = {groups.get(s.article_id, s.article_id) for s in event.sources}
+        assert len(units) == 1, (event.type, event.date, [s.article_id for s in event.sources])
+
+
+def test_events_serialise_as_plain_json(seeds_corpus) -> None:
+    from dateline.export import to_jsonable
+
+    for event in seeds_corpus.events:
+        data = json.loads(json.dumps(to_jsonable(event)))
+        for name in (
+            "id",
+            "type",
+            "mode",
+            "actors",
+            "recipients",
+            "date",
+            "granularity",
+            "date_evidence",
+            "location",
+            "status",
+            "evidence",
+            "sources",
+            "confidence",
+            "conflicts",
+        ):
+            assert name in data
+
+
+# --------------------------------------------------------------------------- extraction rules
+
+
+@pytest.fixture(scope="module")
+def analyser():
+    from dateline.analysis import ArticleAnalyser
+
+    return ArticleAnalyser.load()
+
+
+def _analyse(analyser, text: str, published: str = "2024-03-06") -> AnalysedArticle:
+    article = Article(
+        id="t", text=text, path="t.txt", published=PublicationDate(published, "day", "field")
+    )
+    return analyser.analyse(article)
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Foreign Minister Ana Lopes will meet Prime Minister Karim Bennani in Rabat.", "planned"),
+        ("Foreign Minister Ana Lopes is scheduled to meet Karim Bennani in Rabat.", "planned"),
+        (
+            "Foreign Minister Ana Lopes met Prime Minister Karim Bennani in Rabat on Monday.",
+            "reported",
+        ),
+        (
+            "Foreign Minister Ana Lopes did not meet Prime Minister Karim Bennani in Rabat.",
+            "negated",
+        ),
+        ("If the talks go well, Ana Lopes could meet Karim Bennani in Rabat.", "hypothetical"),
+    ],
+)
+def test_status_of_a_meeting(analyser, text: str, status: str) -> None:
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    assert mentions, text
+    assert mentions[0].status == status
+    names = {p.text for p in (*mentions[0].actors, *mentions[0].recipients)}
+    assert any("Lopes" in n for n in names)
+
+
+def test_reported_meeting_is_dated_by_its_expression(analyser) -> None:
+    text = "Foreign Minister Ana Lopes met Prime Minister Karim Bennani in Rabat on 4 March 2024."
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    assert mention.date == "2024-03-04" and mention.granularity == "day"
+    assert mention.date_evidence is not None and "4 March 2024" in mention.date_evidence.expression
+    assert mention.location is not None and mention.location.text == "Rabat"
+    assert text[mention.evidence.start : mention.evidence.end] == mention.evidence.text
+
+
+def test_signed_agreement_is_agree_but_discussed_agreement_is_not(analyser) -> None:
+    signed = "Portugal and Morocco signed an agreement on fisheries in Lisbon on 2 March 2024."
+    discussed = "Portugal and Morocco discussed an agreement on fisheries in Lisbon."
+    assert "AGREE" in {m.type for m in _analyse(analyser, signed).event_mentions}
+    assert "AGREE" not in {m.type for m in _analyse(analyser, discussed).event_mentions}
+
+
+def test_candidate_sentences() -> None:
+    assert is_candidate_sentence("Rajnath Singh met Yasukazu Hamada in Tokyo.")
+    assert not is_candidate_sentence("the weather was fine and nobody met anyone.")
+    assert is_candidate_sentence("Rajnath Singh praised the weather in Tokyo.")
+    assert not is_candidate_sentence("Rajnath Singh arrived in Tokyo on Monday.")
+
+
+def test_malformed_lexicon_names_the_problem() -> None:
+    with pytest.raises(ConfigurationError, match=r"plover_triggers\.json"):
+        load_trigger_lexicon('{"types": {}}')
+    duplicate = {
+        "types": {
+            "CONSULT": {"triggers": {"meet": "V"}},
+            "AGREE": {"triggers": {"meet": "V"}},
+        },
+        "mode_cues": {},
+        "status_cues": {},
+        "plural_subjects": [],
+        "pronoun_subjects": [],
+    }
+    with pytest.raises(ConfigurationError, match="both CONSULT and AGREE"):
+        load_trigger_lexicon(json.dumps(duplicate))
+
+
+# --------------------------------------------------------------------------- merge rules
+
+
+class _Index:
+    """A stand-in entity index: every mention text is its own entity id."""
+
+    entities = ()
+
+    def __init__(self, people: dict[tuple[str, int, int], str]) -> None:
+        self.by_mention = people
+
+    def entity_id(self, article_id: str, start: int, end: int) -> str | None:
+        return self.by_mention.get((article_id, start, end))
+
+    def names(self) -> dict[str, str]:
+        return {}
+
+
+def _claim(
+    article_id: str,
+    date: str | None,
+    *,
+    people: tuple[str, ...] = ("lopes", "bennani"),
+    status: str = "reported",
+    kind: str = "CONSULT",
+    expression: str = "on Monday",
+    conflicts: tuple[str, ...] = (),
+    offset: int = 0,
+) -> tuple[EventMention, dict[tuple[str, int, int], str]]:
+    actors = tuple(
+        MentionText(p, offset + 10 * i, offset + 10 * i + 5, "PERSON") for i, p in enumerate(people)
+    )
+    evidence = Evidence(f"sentence in {article_id}", article_id, offset, offset + 40)
+    mention = EventMention(
+        article_id=article_id,
+        sentence_index=0,
+        type=kind,
+        mode="meeting",
+        trigger="meet",
+        trigger_start=offset + 3,
+        trigger_end=offset + 7,
+        actors=actors[:1],
+        recipients=actors[1:],
+        date=date,
+        granularity="day" if date and len(date) == 10 else ("month" if date else "none"),
+        date_evidence=DateEvidence(expression, "2024-03-06", article_id) if date else None,
+        location=None,
+        status=status,  # type: ignore[arg-type]
+        evidence=evidence,
+        conflicts=conflicts,
+    )
+    ids = {(article_id, a.start, a.end): a.text for a in actors}
+    return mention, ids
+
+
+def _corpus(*claims) -> tuple[list[AnalysedArticle], _Index]:
+    by_article: dict[str, list[EventMention]] = {}
+    ids: dict[tuple[str, int, int], str] = {}
+    for mention, mention_ids in claims:
+        by_article.setdefault(mention.article_id, []).append(mention)
+        ids.update(mention_ids)
+    articles = [
+        AnalysedArticle(
+            Article(id=a, text="x" * 100, path=f"{a}.txt", url=f"https://example.org/{a}"),
+            (),
+            tuple(ms),
+        )
+        for a, ms in sorted(by_article.items())
+    ]
+    return articles, _Index(ids)
+
+
+def test_planned_and_held_meeting_on_the_same_monday_are_one_event() -> None:
+    articles, index = _corpus(
+        _claim("before", "2024-03-11", status="planned"),
+        _claim("after", "2024-03-11", status="reported"),
+    )
+    (event,) = build_events(articles, index, ())
+    assert event.status == "reported"
+    assert {s.article_id for s in event.sources} == {"before", "after"}
+    assert event.date == "2024-03-11"
+
+
+def test_month_claim_joins_the_day_event() -> None:
+    articles, index = _corpus(
+        _claim("a", "2024-03-11"), _claim("b", "2024-03", expression="in March")
+    )
+    (event,) = build_events(articles, index, ())
+    assert event.date == "2024-03-11" and event.granularity == "day"
+    assert event.conflicts == ()
+
+
+def test_different_days_in_unrelated_articles_are_two_events() -> None:
+    articles, index = _corpus(_claim("a", "2024-03-11"), _claim("b", "2024-04-20"))
+    assert len(build_events(articles, index, ())) == 2
+
+
+def test_different_type_or_people_are_different_events() -> None:
+    articles, index = _corpus(
+        _claim("a", "2024-03-11"),
+        _claim("b", "2024-03-11", kind="AGREE"),
+        _claim("c", "2024-03-11", people=("dupont", "martin")),
+    )
+    assert len(build_events(articles, index, ())) == 3
+
+
+def test_undated_claim_joins_only_through_its_duplicate_group() -> None:
+    claims = (_claim("a", "2024-03-11"), _claim("b", None), _claim("c", None, offset=50))
+    articles, index = _corpus(*claims)
+    groups = (DuplicateGroup("dup-ab", ("a", "b")),)
+    events = build_events(articles, index, groups)
+    merged = [e for e in events if len(e.sources) > 1]
+    assert len(merged) == 1
+    assert {s.article_id for s in merged[0].sources} == {"a", "b"}
+    assert {s.duplicate_group for s in merged[0].sources} == {"dup-ab"}
+    assert len(events) == 2, "c (undated, not in the group) stays its own event"
+
+
+def test_duplicate_group_counts_once_as_evidence() -> None:
+    one_article, one_index = _corpus(_claim("a", "2024-03-11"))
+    pair, pair_index = _corpus(_claim("a", "2024-03-11"), _claim("b", "2024-03-11"))
+    (one,) = build_events(one_article, one_index, ())
+    (independent,) = build_events(pair, pair_index, ())
+    (grouped,) = build_events(pair, pair_index, (DuplicateGroup("dup-ab", ("a", "b")),))
+    assert grouped.confidence == one.confidence < independent.confidence
+    assert {s.article_id for s in grouped.sources} == {"a", "b"}
+
+
+def test_sources_disagreeing_on_the_day_inside_a_group_keep_the_conflict() -> None:
+    articles, index = _corpus(
+        _claim("a", "2024-03-11"), _claim("b", "2024-03-11"), _claim("c", "2024-03-12")
+    )
+    groups = (DuplicateGroup("dup-abc", ("a", "b", "c")),)
+    (event,) = build_events(articles, index, groups)
+    assert event.date == "2024-03-11"
+    assert any("2024-03-12" in c for c in event.conflicts)
+
+
+def test_mention_conflicts_are_carried() -> None:
+    weekday = "weekday Wednesday contradicts 2023-03-05"
+    articles, index = _corpus(_claim("a", "2023-03-05", conflicts=(weekday,)))
+    (event,) = build_events(articles, index, ())
+    assert weekday in event.conflicts
+
+
+def test_dates_compatible() -> None:
+    assert dates_compatible("2022-09", "2022-09-08")
+    assert dates_compatible(None, "2022-09-08")
+    assert not dates_compatible("2022-09-07", "2022-09-08")
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.permutations(list(range(5))))
+def test_merging_ignores_article_order(order: list[int]) -> None:
+    claims = [
+        _claim("a", "2024-03-11"),
+        _claim("b", "2024-03", expression="in March"),
+        _claim("c", None),
+        _claim("d", "2024-03-12"),
+        _claim("e", "2024-03-11", status="planned"),
+    ]
+    groups = (DuplicateGroup("dup-cd", ("c", "d")),)
+    articles, index = _corpus(*claims)
+    shuffled = [articles[i] for i in order]
+    assert build_events(shuffled, index, groups) == build_events(articles, index, groups)
