@@ -64,7 +64,8 @@ REDUNDANT_SIMILARITY = 0.5
 class SentenceFilters:
     """Shape limits and junk patterns for quotable sentences (from ``data/timeline_filters.json``)."""
 
-    junk_patterns: tuple[re.Pattern[str], ...]
+    #: Every junk pattern as one alternation, searched once in the lower-cased sentence.
+    junk: re.Pattern[str]
     min_words: int
     max_words: int
     max_uppercase_share: float
@@ -72,15 +73,14 @@ class SentenceFilters:
 
     def is_quotable(self, text: str) -> bool:
         """True when ``text`` reads as a sentence of news prose rather than page debris."""
-        words = _WORD.findall(text)
-        if not self.min_words <= len(words) <= self.max_words:
+        words = len(_WORD.findall(text))
+        if not self.min_words <= words <= self.max_words:
             return False
-        letters = [c for c in text if c.isalpha()]
-        if not letters or not any(c.islower() for c in letters):
+        letters = sum(map(str.isalpha, text))
+        lower = sum(map(str.islower, text))
+        if not lower or (letters - lower) / letters > self.max_uppercase_share:
             return False
-        if sum(c.isupper() for c in letters) / len(letters) > self.max_uppercase_share:
-            return False
-        return not any(p.search(text) for p in self.junk_patterns)
+        return self.junk.search(text.lower()) is None
 
 
 def load_sentence_filters() -> SentenceFilters:
@@ -89,7 +89,7 @@ def load_sentence_filters() -> SentenceFilters:
     try:
         data = json.loads(raw)
         return SentenceFilters(
-            junk_patterns=tuple(re.compile(p, re.IGNORECASE) for p in data["junk_patterns"]),
+            junk=re.compile("|".join(f"(?:{p})" for p in data["junk_patterns"])),
             min_words=int(data["min_words"]),
             max_words=int(data["max_words"]),
             max_uppercase_share=float(data["max_uppercase_share"]),
@@ -116,16 +116,16 @@ class QueryMatcher:
     def active(self) -> bool:
         return bool(self.terms)
 
-    def matches(self, text: str) -> bool:
+    def pattern(self) -> re.Pattern[str] | None:
+        """One regex for all terms: whole words, or word starts for terms of four letters or more."""
         if not self.terms:
-            return True
-        for word in _WORD.findall(text.lower()):
-            if word in self.terms:
-                return True
-            for term in self.terms:
-                if len(term) >= 4 and word.startswith(term):
-                    return True
-        return False
+            return None
+        parts = sorted(re.escape(t) + (r"\w*" if len(t) >= 4 else "") for t in self.terms)
+        return re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+
+    def matches(self, text: str) -> bool:
+        pattern = self.pattern()
+        return pattern is None or pattern.search(text) is not None
 
 
 # --------------------------------------------------------------------------- dates
@@ -198,7 +198,9 @@ class _DateEvidence:
 
     key: str
     granularity: Granularity
+    #: Support units (articles; syndicated copies share one) with an on-topic sentence naming it.
     mention_units: set[str] = field(default_factory=set)
+    #: Support units published on it.
     published_units: set[str] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
     candidates: list[_Candidate] = field(default_factory=list)
@@ -221,15 +223,25 @@ def _in_range(day: datetime.date, start: datetime.date | None, end: datetime.dat
     return (start is None or day >= start) and (end is None or day <= end)
 
 
+def _period_in_range(period: str, start: datetime.date | None, end: datetime.date | None) -> bool:
+    first, last = _period_bounds(period)
+    return not ((start is not None and last < start) or (end is not None and first > end))
+
+
 def _collect_evidence(
     articles: Sequence[AnalysedArticle],
     query: QueryMatcher,
-    filters: SentenceFilters,
     groups: Sequence[DuplicateGroup],
     start: datetime.date | None,
     end: datetime.date | None,
 ) -> tuple[dict[datetime.date, _DateEvidence], dict[str, _DateEvidence]]:
+    """Support and candidate sentences for every day, month and year in range.
+
+    Articles published outside ``start``..``end`` are not used at all (the standard TLS protocol);
+    articles whose publication day is unknown are used for what they mention.
+    """
     unit_of = _unit_of_article(groups)
+    pattern = query.pattern()
     days: dict[datetime.date, _DateEvidence] = {}
     periods: dict[str, _DateEvidence] = {}
 
@@ -240,60 +252,51 @@ def _collect_evidence(
 
     for analysed in articles:
         article = analysed.article
-        if query.active and not (
-            query.matches(article.title or "")
-            or any(query.matches(s.text) for s in analysed.sentences)
-        ):
+        pub_day = published_day(article)
+        if pub_day is not None and not _in_range(pub_day, start, end):
+            continue
+        on_query = [
+            pattern is None or pattern.search(s.text) is not None for s in analysed.sentences
+        ]
+        if not (any(on_query) or (pattern is not None and pattern.search(article.title or ""))):
             continue
         unit = unit_of.get(article.id, f"article:{article.id}")
-        pub_day = published_day(article)
-        if pub_day is not None and _in_range(pub_day, start, end):
+        if pub_day is not None:
             slot = day_slot(pub_day)
             slot.published_units.add(unit)
             slot.article_ids.add(article.id)
-        for sentence in analysed.sentences:
-            on_query = query.matches(sentence.text)
-            quotable = filters.is_quotable(sentence.text)
+        for sentence, relevant in zip(analysed.sentences, on_query, strict=True):
             mentioned_days: dict[datetime.date, str] = {}
+            mentioned_periods: dict[str, TimeMention] = {}
             for mention in sentence.time_mentions:
                 day = day_of(mention)
                 if day is not None:
                     mentioned_days.setdefault(day, mention.text)
                     continue
                 period = coarse_period_of(mention)
-                if period is None:
-                    continue
-                first, last = _period_bounds(period)
-                if (start is not None and last < start) or (end is not None and first > end):
-                    continue
-                if period not in periods:
-                    periods[period] = _DateEvidence(period, mention.granularity)
-                pslot = periods[period]
-                if on_query:
-                    pslot.mention_units.add(unit)
-                    pslot.article_ids.add(article.id)
-                if quotable:
-                    pslot.candidates.append(
-                        _Candidate(sentence, article, mention.text, True, on_query)
-                    )
+                if period is not None:
+                    mentioned_periods.setdefault(period, mention)
             for day, evidence in mentioned_days.items():
                 if not _in_range(day, start, end):
                     continue
                 slot = day_slot(day)
-                if on_query:
+                if relevant:
                     slot.mention_units.add(unit)
                     slot.article_ids.add(article.id)
-                if quotable:
-                    slot.candidates.append(_Candidate(sentence, article, evidence, True, on_query))
-            if (
-                pub_day is not None
-                and quotable
-                and not mentioned_days
-                and not sentence.time_mentions
-                and _in_range(pub_day, start, end)
-            ):
+                slot.candidates.append(_Candidate(sentence, article, evidence, True, relevant))
+            for period, mention in mentioned_periods.items():
+                if not _period_in_range(period, start, end):
+                    continue
+                if period not in periods:
+                    periods[period] = _DateEvidence(period, mention.granularity)
+                pslot = periods[period]
+                if relevant:
+                    pslot.mention_units.add(unit)
+                    pslot.article_ids.add(article.id)
+                pslot.candidates.append(_Candidate(sentence, article, mention.text, True, relevant))
+            if pub_day is not None and not sentence.time_mentions:
                 day_slot(pub_day).candidates.append(
-                    _Candidate(sentence, article, "", False, on_query)
+                    _Candidate(sentence, article, "", False, relevant)
                 )
     return days, periods
 
@@ -353,24 +356,25 @@ def _merge_lines(
     candidates: Sequence[_Candidate], vectors: Any, rows: Sequence[int]
 ) -> list[_Line]:
     """Group identical or near-identical candidate sentences (syndication) into single lines."""
+    similarity = (vectors[list(rows)] @ vectors[list(rows)].T).toarray()
     lines: list[_Line] = []
-    by_text: dict[str, _Line] = {}
-    kept_rows: list[int] = []
-    for candidate, row in zip(candidates, rows, strict=True):
+    opener: list[int] = []  # line index -> candidate position that opened it
+    by_text: dict[str, int] = {}
+    for pos, (candidate, row) in enumerate(zip(candidates, rows, strict=True)):
         key = _normalised(candidate.sentence.text)
-        line = by_text.get(key)
-        if line is None and kept_rows:
-            sims = (vectors[kept_rows] @ vectors[row].T).toarray().ravel()
+        index = by_text.get(key, -1)
+        if index < 0 and opener:
+            sims = similarity[pos, opener]
             best = int(np.argmax(sims))
             if sims[best] >= SAME_LINE_SIMILARITY:
-                line = lines[best]
-        if line is None:
-            line = _Line([candidate], row)
-            lines.append(line)
-            kept_rows.append(row)
-            by_text[key] = line
-        elif all(m.article.id != candidate.article.id for m in line.members):
-            line.members.append(candidate)
+                index = best
+        if index < 0:
+            index = len(lines)
+            lines.append(_Line([candidate], row))
+            opener.append(pos)
+            by_text[key] = index
+        elif all(m.article.id != candidate.article.id for m in lines[index].members):
+            lines[index].members.append(candidate)
     return lines
 
 
@@ -457,7 +461,7 @@ def build_timeline_entries(
         )
     filters = load_sentence_filters()
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
-    days, periods = _collect_evidence(articles, matcher, filters, duplicate_groups, start, end)
+    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
 
     ranked: list[_DateEvidence] = [days[d] for d in _rank_days(days)]
     coarse = sorted(
@@ -466,34 +470,33 @@ def build_timeline_entries(
     # Month/year-level slots come after every day-level candidate: they only fill what days cannot.
     ordered = ranked + coarse
 
-    entries: list[TimelineEntry] = []
-    pending = [ev for ev in ordered if ev.candidates]
-    if not pending:
+    # The dates that may be used (a margin over ``dates`` for those left without a quotable line),
+    # each with its pool of quotable candidates.
+    quotable: dict[tuple[str, int], bool] = {}
+    heads: list[tuple[_DateEvidence, list[_Candidate]]] = []
+    for ev in ordered:
+        pool = _candidate_pool(ev.candidates, filters, matcher, quotable)
+        if pool:
+            heads.append((ev, pool))
+        if len(heads) >= dates + max(10, dates // 2):
+            break
+    if not heads:
         return ()
-    # One TF-IDF space per run, fitted on the candidates of the dates that may be used.
-    head = pending[: max(dates * 3, dates + 10)]
-    texts: list[str] = []
-    for ev in head:
-        texts.extend(c.sentence.text for c in ev.candidates)
+    texts = [c.sentence.text for _, pool in heads for c in pool]
     vectorizer = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
     try:
         vectors = vectorizer.fit_transform(texts)
     except ValueError:  # every candidate is stop words only: nothing informative to quote
         return ()
-    offset = 0
     event_ids = _events_by_date(events)
-    for ev in head:
-        rows = list(range(offset, offset + len(ev.candidates)))
-        offset += len(ev.candidates)
+    entries: list[TimelineEntry] = []
+    offset = 0
+    for ev, pool in heads:
+        rows = list(range(offset, offset + len(pool)))
+        offset += len(pool)
         if len(entries) >= dates:
-            continue
-        keep = [i for i, c in enumerate(ev.candidates) if c.on_query or not matcher.active]
-        if not keep:  # nothing names the query: the article matched, so its sentences may still do
-            keep = list(range(len(ev.candidates)))
-        pool = [ev.candidates[i] for i in keep]
-        pool_rows = [rows[i] for i in keep]
-        lines = _merge_lines(pool, vectors, pool_rows)
-        picked = _pick_lines(lines, vectors, sentences, matcher)
+            break
+        picked = _pick_lines(_merge_lines(pool, vectors, rows), vectors, sentences, matcher)
         if not picked:
             continue
         entries.append(
@@ -507,6 +510,32 @@ def build_timeline_entries(
             )
         )
     return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
+
+
+#: Most candidate sentences considered for one date (those naming the date come first).
+MAX_POOL = 400
+
+
+def _candidate_pool(
+    candidates: Sequence[_Candidate],
+    filters: SentenceFilters,
+    matcher: QueryMatcher,
+    quotable: dict[tuple[str, int], bool],
+) -> list[_Candidate]:
+    """The quotable candidates of a date, on-topic ones only when there are any."""
+
+    def ok(c: _Candidate) -> bool:
+        key = (c.article.id, c.sentence.index)
+        if key not in quotable:
+            quotable[key] = filters.is_quotable(c.sentence.text)
+        return quotable[key]
+
+    pool = [c for c in candidates if c.on_query and ok(c)] if matcher.active else []
+    if not pool:  # nothing names the query: the article matched, so its sentences may still do
+        pool = [c for c in candidates if ok(c)]
+    if len(pool) > MAX_POOL:
+        pool = sorted(pool, key=lambda c: (not c.mentions_date, c.sentence.index))[:MAX_POOL]
+    return pool
 
 
 def _events_by_date(events: Sequence[object]) -> dict[str, list[str]]:
