@@ -47,8 +47,9 @@ class BoilerplateRules:
     """The cleaning rules, compiled from ``data/boilerplate.json`` (see ``_about`` there)."""
 
     exact_lines: frozenset[str]
-    line_patterns: tuple[re.Pattern[str], ...]
-    short_line_patterns: tuple[re.Pattern[str], ...]
+    #: All ``line_patterns`` (and all ``short_line_patterns``) as one alternation each.
+    line_pattern: re.Pattern[str]
+    short_line_pattern: re.Pattern[str]
     caption_ending: re.Pattern[str]
     navigation_words: frozenset[str]
     stopwords: frozenset[str]
@@ -86,15 +87,17 @@ class BoilerplateRules:
 
     @classmethod
     def _compile(cls, data: dict[str, Any]) -> BoilerplateRules:
-        def patterns(key: str) -> tuple[re.Pattern[str], ...]:
-            return tuple(re.compile(p, re.I) for p in data[key])
+        def patterns(key: str) -> re.Pattern[str]:
+            for pattern in data[key]:
+                re.compile(pattern)  # fails here, naming the one that is wrong
+            return re.compile("|".join(f"(?:{p})" for p in data[key]), re.I)
 
         endings = "|".join(f"(?:{p})" for p in data["caption_endings"])
         caption = re.compile(rf"(?:^|[.|:;,)\u2013\u2014-]\s*)(?:{endings})\s*\.?$", re.I)
         return cls(
             exact_lines=frozenset(s.lower() for s in data["exact_lines"]),
-            line_patterns=patterns("line_patterns"),
-            short_line_patterns=patterns("short_line_patterns"),
+            line_pattern=patterns("line_patterns"),
+            short_line_pattern=patterns("short_line_patterns"),
             caption_ending=caption,
             navigation_words=frozenset(s.lower() for s in data["navigation_words"]),
             stopwords=frozenset(s.lower() for s in data["stopwords"]),
@@ -112,10 +115,6 @@ class BoilerplateRules:
 
 def _collapse(line: str) -> str:
     return " ".join(line.split())
-
-
-def _reads_as_sentence(line: str, rules: BoilerplateRules) -> bool:
-    return len(line.split()) >= rules.sentence_min_words and line.endswith(_CLOSING)
 
 
 def _is_markup_token(token: str) -> bool:
@@ -147,16 +146,16 @@ def _is_debris(line: str, rules: BoilerplateRules) -> bool:
     key = _collapse(line.strip(_EDGE_CHARS)).lower()
     if not key:
         return True  # only bullets or separators
-    sentence = _reads_as_sentence(line, rules)
     if len(key) <= rules.max_debris_chars and not line.endswith(_CLOSING):
         return True  # "DT", "2", "|||": too short to be prose unless it closes like "No."
-    if key in rules.exact_lines or any(p.fullmatch(key) for p in rules.line_patterns):
+    if key in rules.exact_lines or rules.line_pattern.fullmatch(key):
         return True
-    if len(line.split()) <= rules.caption_max_words and rules.caption_ending.search(line):
+    n_words = key.count(" ") + 1
+    if n_words <= rules.caption_max_words and rules.caption_ending.search(line):
         return True
-    if sentence:
-        return False
-    if any(p.fullmatch(key) for p in rules.short_line_patterns):
+    if n_words >= rules.sentence_min_words and line.endswith(_CLOSING):
+        return False  # reads as a sentence: only the whole-line rules above apply
+    if rules.short_line_pattern.fullmatch(key):
         return True
     return _is_menu(line, rules)
 
@@ -210,28 +209,28 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
         if line and _is_debris(line, rules):
             drop(i)
 
+    collapsed = [_collapse(line) for line in lines]
     seen: set[str] = set()
-    for i, line in enumerate(lines):
+    for i, key in enumerate(collapsed):
         if keep[i]:
-            key = _collapse(line)
             if key in seen:
                 drop(i)
             seen.add(key)
 
-    trails = {i: _breadcrumb_rest(_collapse(lines[i]), rules) for i in range(len(lines)) if keep[i]}
-    headlines = [_collapse(lines[i]) for i, rest in trails.items() if rest is None]
-    for i, rest in trails.items():
-        if rest is not None and (not rest or _repeats_headline(rest, headlines, rules)):
-            drop(i)
+    trails = {i: _breadcrumb_rest(collapsed[i], rules) for i in range(len(lines)) if keep[i]}
+    if any(rest is not None for rest in trails.values()):
+        headlines = [collapsed[i] for i, rest in trails.items() if rest is None]
+        for i, rest in trails.items():
+            if rest is not None and (not rest or _repeats_headline(rest, headlines, rules)):
+                drop(i)
 
-    evidence = " ".join(
-        _collapse(lines[i])
-        for i in range(len(lines))
-        if keep[i] and not lines[i].endswith(_ELLIPSIS)
-    )
-    for i, line in enumerate(lines):
-        if keep[i] and line.endswith(_ELLIPSIS):
-            stem = _collapse(line.rstrip(".\u2026 "))
+    teasers = [i for i, line in enumerate(lines) if keep[i] and line.endswith(_ELLIPSIS)]
+    if teasers:
+        evidence = " ".join(
+            collapsed[i] for i in range(len(lines)) if keep[i] and not lines[i].endswith(_ELLIPSIS)
+        )
+        for i in teasers:
+            stem = _collapse(lines[i].rstrip(".\u2026 "))
             if len(stem) >= rules.teaser_min_chars and stem in evidence:
                 drop(i)
 
