@@ -15,20 +15,34 @@ from dateline.errors import ConfigurationError
 
 #: A well-formed TIMEX3 value as the tagger emits them (dates, weeks, quarters, halves, seasons,
 #: decades, centuries, times, durations, sets and the three REFs), with X for unknown digits.
+_MONTH = r"(?:0[1-9]|1[0-2]|XX)"
+_DAY = r"(?:0[1-9]|[12]\d|3[01]|XX)"
+_WEEK = r"(?:0[1-9]|[1-4]\d|5[0-3]|XX)"
+_CLOCK = r"(?:[01]\d|2[0-4]):[0-5]\d(?::[0-5]\d)?"
+_TIME_OF_DAY = rf"T(?:MO|AF|EV|NI|MI|DT|{_CLOCK})"
+_YEAR = r"[\dX]{4}"
+_DURATION = (
+    r"P(?:(?:(?:[\dX]+(?:\.\d+)?[YMWDQ])|(?:[\dX]+(?:DE|CE|ML|WE|FN)))+"
+    r"(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?|T(?:[\dX]+(?:\.\d+)?[HMS])+)"
+)
+#: A well-formed TIMEX3 value as the tagger emits them (dates, weeks, quarters, halves, seasons,
+#: decades, centuries, times, durations, sets and the three REFs), with X for unknown digits.
 TIMEX3_VALUE = re.compile(
-    r"""^(?:
-      (?:PRESENT|PAST|FUTURE)_REF
-    | P(?:(?:[\dX]+(?:\.\d+)?[YMWDQ]|[\dX]+(?:DE|CE|ML|WE|FN))+(?:T(?:[\dX]+(?:\.\d+)?[HMS])+)?
-        |T(?:[\dX]+(?:\.\d+)?[HMS])+)
-    | [\dX]{2}(?:[\dX](?:[\dX](?:
-          -(?:[\dX]{2}(?:-[\dX]{2}(?:T(?:MO|AF|EV|NI|MI|DT|\d{2}:\d{2}(?::\d{2})?))?)?
-             |W[\dX]{2}(?:-(?:[1-7X]|WE)(?:T(?:MO|AF|EV|NI|\d{2}:\d{2}))?)?
-             |Q[1-4X]|H[12X]|SP|SU|FA|WI)
-          |-WXX-[1-7](?:T(?:MO|AF|EV|NI|\d{2}:\d{2}))?
-        )?)?)?
-    | XXXX-XX-XXT(?:MO|AF|EV|NI|MI|\d{2}:\d{2})
-    )$""",
-    re.VERBOSE,
+    "^(?:"
+    + "|".join(
+        [
+            r"(?:PRESENT|PAST|FUTURE)_REF",
+            _DURATION,
+            rf"{_YEAR}-{_MONTH}-{_DAY}(?:{_TIME_OF_DAY})?",
+            rf"{_YEAR}-W{_WEEK}(?:-(?:[1-7]|WE)(?:{_TIME_OF_DAY})?)?",
+            rf"XXXX-WXX-[1-7](?:{_TIME_OF_DAY})?",
+            rf"{_YEAR}-(?:{_MONTH}|Q[1-4X]|H[12X]|SP|SU|FA|WI)",
+            _YEAR,
+            r"[\dX]{3}",
+            r"[\dX]{2}",
+        ]
+    )
+    + ")$"
 )
 
 GRANULARITY_OF_UNIT = {
