@@ -281,15 +281,19 @@ class TimelineSource(Protocol):
     ) -> Any: ...
 
 
-def analyse_topic(topic: TlsTopic) -> TimelineSource:
-    """Read a topic's articles through dateline's ingest and analyse them once."""
+def analyse_topic(topic: TlsTopic, workers: int | None = None) -> TimelineSource:
+    """Read a topic's articles through dateline's ingest and analyse them once.
+
+    ``workers`` analysis processes (None: dateline's default for the machine).
+    """
     from dateline.ingest import CorpusReader
     from dateline.pipeline import Corpus
 
-    articles = list(CorpusReader([topic.articles_path]))
+    reader = CorpusReader([topic.articles_path])
+    articles = list(reader)
     if not articles:
         raise EvaluationError(f"{topic.articles_path}: no articles could be read")
-    return Corpus.from_articles(articles)
+    return Corpus.from_articles(articles, workers=workers, report=reader.report)
 
 
 def run_topic(
