@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dateline.errors import InputError
 from dateline.ingest import CorpusReader, decode_text, nothing_read_error, read_articles
@@ -395,6 +397,50 @@ def test_binary_and_textless_inputs_in_every_format(tmp_path: Path) -> None:
     assert skipped["noise.json"].startswith("binary file")
     assert skipped["noise.html"].startswith("binary file")
     assert "no article text" in skipped["empty.html"]
+
+
+def test_pathological_json_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (tmp_path / "digits.jsonl").write_text('{"text": "x", "n": ' + "1" * 5000 + "}\n")
+    articles, report = read_articles([tmp_path])
+    assert articles == []
+    assert {Path(p.path).name for p in report.skipped} == {"deep.json", "digits.jsonl"}
+    assert any(p.line == 1 and "malformed JSON line" in p.reason for p in report.warnings)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    contents=st.lists(
+        st.one_of(
+            st.binary(max_size=300),
+            st.text(max_size=300).map(lambda t: t.encode("utf-8", "surrogatepass")),
+            st.sampled_from(
+                [b"{}", b"[]", b'{"text": ""}', b'{"text": 5}', b"<html>", b"\xef\xbb\xbf"]
+            ),
+        ),
+        min_size=1,
+        max_size=6,
+    ),
+    suffixes=st.lists(
+        st.sampled_from([".txt", ".html", ".htm", ".json", ".jsonl", ".jsonl.gz", ".md"]),
+        min_size=6,
+        max_size=6,
+    ),
+)
+def test_arbitrary_bytes_never_raise_and_every_file_is_accounted_for(
+    tmp_path_factory: pytest.TempPathFactory, contents: list[bytes], suffixes: list[str]
+) -> None:
+    folder = tmp_path_factory.mktemp("fuzz")
+    for i, (data, suffix) in enumerate(zip(contents, suffixes, strict=False)):
+        (folder / f"f{i}{suffix}").write_bytes(data)
+    articles, report = read_articles([folder])
+    file_skips = {p.path for p in report.skipped if p.path != str(folder)}
+    assert report.files_seen == len(contents)
+    assert report.files_read + len(file_skips) == report.files_seen
+    assert report.articles_read == len(articles)
+    assert all(a.text.strip() for a in articles)
 
 
 def test_on_problem_is_called_as_problems_are_found(tmp_path: Path) -> None:

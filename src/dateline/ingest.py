@@ -327,12 +327,18 @@ class CorpusReader:
             return None
         import trafilatura
 
-        tree = trafilatura.load_html(data)
-        if tree is None:
-            self._problem(Problem(str(path), "not parseable as HTML"))
+        try:
+            tree = trafilatura.load_html(data)
+            if tree is None:
+                self._problem(Problem(str(path), "not parseable as HTML"))
+                return None
+            published = date_from_html(tree)
+            document = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
+        except Exception as exc:  # a third-party parser failing on one page must not stop a run
+            self._problem(
+                Problem(str(path), f"HTML extraction failed: {type(exc).__name__}: {exc}")
+            )
             return None
-        published = date_from_html(tree)
-        document = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
         fields = (
             document.as_dict()
             if document is not None and not isinstance(document, dict)
@@ -365,6 +371,9 @@ class CorpusReader:
                     str(path), f"malformed JSON: {exc.msg} (column {exc.colno})", line=exc.lineno
                 )
             )
+            return
+        except (ValueError, RecursionError) as exc:  # 5,000-digit numbers, 10,000-deep nesting
+            self._problem(Problem(str(path), f"malformed JSON: {type(exc).__name__}: {exc}"))
             return
         if isinstance(value, dict):
             article = self._record_article(path, value, line=None, fallback_id=path.stem, where="")
@@ -430,11 +439,16 @@ class CorpusReader:
                         continue
                     try:
                         value = json.loads(text)
-                    except json.JSONDecodeError as exc:
+                    except (ValueError, RecursionError) as exc:
+                        detail = (
+                            f"{exc.msg} (column {exc.colno})"
+                            if isinstance(exc, json.JSONDecodeError)
+                            else f"{type(exc).__name__}: {exc}"
+                        )
                         self._problem(
                             Problem(
                                 str(path),
-                                f"malformed JSON line: {exc.msg} (column {exc.colno})",
+                                f"malformed JSON line: {detail}",
                                 line=line_no,
                                 severity="warning",
                             )
