@@ -12,7 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dateline.errors import InputError
-from dateline.ingest import CorpusReader, decode_text, nothing_read_error, read_articles
+from dateline.ingest import (
+    CorpusReader,
+    decode_text,
+    headline_of,
+    nothing_read_error,
+    read_articles,
+)
 from dateline.records import Article, IngestReport, Problem
 
 DEBRIS_MARKERS = ("Advertisement", "featured-img", "fb", "twitter", "whatsapp", "tlbr_img")
@@ -92,6 +98,34 @@ def test_cp1252_and_bom_files_decode_to_the_right_characters(example) -> None:
     assert "Soci\u00e9t\u00e9 Marocaine de Transport d\u2019\u00c9lectricit\u00e9" in cp1252
     bom = articles["porto-herald_2024-03-09_phone-call-bom"].text
     assert "\ufeff" not in bom
+
+
+def test_text_files_take_their_headline_as_title(example) -> None:
+    articles, _ = example
+    assert (
+        articles["lisbon-daily_2024-03-04_talks-announced"].title
+        == "Portugal and Morocco to hold ministerial talks on Atlantic Link power cable"
+    )
+    assert (
+        articles["tangier-times_2024-03-20_committee-meets"].title
+        == "Joint committee holds first meeting on Atlantic Link cable"
+    )
+    # opens with a sentence, not a headline
+    assert articles["porto-herald_2024-03-09_phone-call-bom"].title is None
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("Bridge reopens after repairs\n\nThe bridge reopened.", "Bridge reopens after repairs"),
+        ("The bridge reopened on Monday.\n\nMore.", None),
+        ("Bridge reopens after repairs\nThe bridge reopened.", None),
+        ("Bridge\n\nThe bridge reopened.", None),
+        ("Only one line of text without a full stop", None),
+    ],
+)
+def test_headline_of(text: str, title: str | None) -> None:
+    assert headline_of(text) == title
 
 
 def test_json_fields_and_unknown_fields(example) -> None:

@@ -28,6 +28,7 @@ article at all was read.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import os
@@ -319,7 +320,10 @@ class CorpusReader:
         text = self._decode(path, data)
         if text is None:
             return None
-        return self._make_article(path, text, {}, line=None, fallback_id=path.stem)
+        article = self._make_article(path, text, {}, line=None, fallback_id=path.stem)
+        if article is None:
+            return None
+        return dataclasses.replace(article, title=headline_of(article.text))
 
     def _read_html(self, path: Path, data: bytes) -> Article | None:
         if b"\x00" in data[:65536]:
@@ -601,6 +605,20 @@ class CorpusReader:
             )
         self._ids.add(candidate)
         return candidate
+
+
+def headline_of(text: str, max_words: int = 20) -> str | None:
+    """The first line as a title when it looks like a headline, else None.
+
+    Plain-text files carry no metadata, but scraped ones usually open with the headline: a short
+    line (2 to ``max_words`` words) without closing punctuation, standing as its own paragraph.
+    The line stays in the text; this only names the article in timelines.
+    """
+    first, _, rest = text.partition("\n")
+    words = first.split()
+    if not 2 <= len(words) <= max_words or first.rstrip().endswith(tuple('.!?:;,"\u201d')):
+        return None
+    return first.strip() if rest.startswith("\n") else None
 
 
 def _severity(line: int | None, where: str) -> Literal["skipped", "warning"]:
