@@ -352,10 +352,8 @@ def _compile_rule(path: Path, entry: Mapping[str, Any], expander: _Expander) -> 
 
     def capture(match: re.Match[str]) -> str:
         name, role = match.group(1), match.group(2) or match.group(1)
-        if any(r.name == role for r in roles):
-            raise ConfigurationError(
-                f"{where}: role {role!r} is captured twice; name the second one {{{name}:{role}_2}}"
-            )
+        # A role may appear in several alternatives ("{month} {day}|{day} {month}"): the
+        # one that matched gives the value (if several matched, the last one).
         body = expander.plain(name, where)
         roles.append(Role(name=role, offset=len(roles) + 1, normaliser=expander.normaliser(name)))
         return f"({body})"
