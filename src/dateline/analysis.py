@@ -2,9 +2,11 @@
 
 This is the expensive stage, so it runs in worker processes and does as little as it can:
 sentence splitting (spaCy ``senter``) and the time tagger run on every article; spaCy's NER, by
-far the slowest component, runs only on the sentences that a later stage reads (sentences with
-a time expression, event-candidate sentences, and the lede); the parser runs only inside the
-events stage on its candidate sentences. Only plain records leave this module.
+far the slowest component (about 5k words/s a process), runs only on the sentences whose entities
+a later stage reads: the lede, which names the main actors, and the event-candidate sentences.
+The timeline stage reads dates and text, not entities, so dated sentences do not need NER on
+their own (on T17 that would be 40% of all words instead of about 10%). The parser runs only
+inside the events stage, on its candidate sentences. Only plain records leave this module.
 """
 
 from __future__ import annotations
@@ -61,8 +63,8 @@ class ArticleAnalyser:
         per_sentence = _assign_mentions(spans, mentions)
 
         needs_ner = [
-            i < LEDE_SENTENCES or bool(ms) or events.is_candidate_sentence(text[s:e])
-            for i, ((s, e), ms) in enumerate(zip(spans, per_sentence, strict=True))
+            i < LEDE_SENTENCES or events.is_candidate_sentence(text[s:e])
+            for i, (s, e) in enumerate(spans)
         ]
         ner_spans = [span for span, need in zip(spans, needs_ner, strict=True) if need]
         found = iter(self.pipeline.recognise_entities(text[s:e] for s, e in ner_spans))
