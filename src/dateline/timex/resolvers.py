@@ -109,8 +109,9 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
     quarter = _int(parts, "quarter")
     half = _int(parts, "half")
     season = parts["season"].value if "season" in parts else None
-    if "holiday" in parts:
-        month_text, day_text = str(parts["holiday"].value).split("-")
+    holiday = str(parts["holiday"].value) if "holiday" in parts else None
+    if holiday is not None and "#" not in holiday and not holiday.startswith("EASTER"):
+        month_text, day_text = holiday.split("-")
         month, day = int(month_text), int(day_text)
     if month is not None and not 1 <= month <= 12:
         return None
@@ -125,6 +126,14 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
         year = _occurrence_year(anchor, relation, month, season)
     elif year is None and anchor.year is not None:
         year = _implicit_year(ctx, month, day, quarter, half, season)
+    if holiday is not None and ("#" in holiday or holiday.startswith("EASTER")):
+        if year is None:
+            point = Point("day", year=None, month=None, day=None)
+            return Resolution(point.value(), "day", None)
+        movable = movable_holiday(year, holiday)
+        if movable is None:
+            return None
+        month, day = movable.month, movable.day
     # Granularity: the finest part given.
     if day is not None and month is not None:
         if year is not None and safe_date(year, month, day) is None:
@@ -152,6 +161,39 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
     return None
 
 
+def easter_sunday(year: int) -> dt.date:
+    """Gregorian Easter (the anonymous algorithm, as in Meeus)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    el = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * el) // 451
+    month, day = divmod(h + el - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def movable_holiday(year: int, rule: str) -> dt.date | None:
+    """"11-4#4" = the 4th Thursday of November; "05-1#-1" = the last Monday of May;
+    "EASTER-2" = two days before Easter Sunday."""
+    if not 1583 <= year <= 9999:
+        return None
+    if rule.startswith("EASTER"):
+        offset = int(rule[6:] or 0)
+        return easter_sunday(year) + dt.timedelta(days=offset)
+    month_text, spec = rule.split("-", 1)
+    weekday_text, nth_text = spec.split("#")
+    month, weekday, nth = int(month_text), int(weekday_text), int(nth_text)
+    if nth > 0:
+        first = dt.date(year, month, 1)
+        return first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
+    last = next_month - dt.timedelta(days=1)
+    return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+
+
 def _implicit_year(
     ctx: Context,
     month: int | None,
@@ -177,7 +219,8 @@ def _implicit_year(
             year -= 1
         return year
     if quarter is not None:
-        return _year_by_tense(anchor, (quarter,), ((anchor.month - 1) // 3 + 1,), tense or "past")
+        # "fourth-quarter results" in January are last year's, whatever the tense.
+        return anchor.year - 1 if quarter > (anchor.month - 1) // 3 + 1 else anchor.year
     if half is not None:
         return _year_by_tense(anchor, (half,), ((anchor.month - 1) // 6 + 1,), tense or "past")
     if season is not None:
@@ -281,6 +324,13 @@ def resolve_offset(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resol
     if unit is None:
         return None
     n = _offset_count(args, parts)
+    if n is None and unit == "WE" and ctx.anchor.date is not None:
+        # "the weekend": the one before the document date, or after it in a future sentence.
+        saturday = weekday_date(ctx.anchor.date, 6, None, ctx.get_tense())
+        if ctx.used_tense != "future" and ctx.anchor.date.isoweekday() == 6:
+            saturday = ctx.anchor.date
+        point = point_from_date(saturday, "week", "WE")
+        return Resolution(point.value(), "week", point)
     if n is None or n != int(n):
         return None
     steps = int(n)
@@ -297,7 +347,7 @@ def resolve_offset(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resol
         and reference.granularity in inherit
         and finer_or_equal(reference.granularity, granularity)
     ):
-        shifted = reference.shift(unit, steps)
+        shifted = reference.shift(unit, int(args.get("reference_n", steps)))
         if shifted is not None:
             ctx.anchor_source = "narrative"
             return Resolution(shifted.value(), shifted.granularity, shifted)
@@ -378,6 +428,8 @@ def resolve_duration(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
     count: float | None
     if args.get("count") == "X" or "vague" in parts:
         count = None
+    elif isinstance(args.get("count"), int | float):
+        count = float(args["count"])
     elif "count" in parts:
         value = parts["count"].value
         if not isinstance(value, int | float) or value <= 0 or value > 100000:
