@@ -125,7 +125,7 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
     elif year is None and relation is not None and applies_to == "occurrence":
         year = _occurrence_year(anchor, relation, month, season)
     elif year is None and anchor.year is not None:
-        year = _implicit_year(ctx, month, day, quarter, half, season)
+        year = _implicit_year(ctx, month or _holiday_month(holiday), day, quarter, half, season)
     if holiday is not None and ("#" in holiday or holiday.startswith("EASTER")):
         if year is None:
             point = Point("day", year=None, month=None, day=None)
@@ -159,6 +159,12 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
         point = Point("year", year=year)
         return Resolution(point.value(), "year", point)
     return None
+
+
+def _holiday_month(holiday: str | None) -> int | None:
+    if holiday is None:
+        return None
+    return 4 if holiday.startswith("EASTER") else int(holiday.split("-")[0])
 
 
 def easter_sunday(year: int) -> dt.date:

@@ -39,6 +39,10 @@ _GRANULARITY: dict[str, Granularity] = {
     "none": "none",
 }
 _TENSE_WINDOW = 160
+#: Dates that later "the next day", "a year earlier" are counted from.
+_REFERENCE_GRANULARITIES = frozenset(
+    {"time", "day", "week", "month", "quarter", "half", "season", "year"}
+)
 _RIGHT_CUE_FACTOR = 0.7
 _PREFIX_WINDOW = 60
 _PREFIX_WORDS = 5
@@ -102,15 +106,10 @@ class TimeTagger:
                 )
             )
             points.append(resolution.point)
-            if resolution.point is not None and resolution.granularity in (
-                "time",
-                "day",
-                "week",
-                "month",
-                "quarter",
-                "half",
-                "season",
-                "year",
+            if (
+                resolution.point is not None
+                and resolution.granularity in _REFERENCE_GRANULARITIES
+                and rule.args.get("sets_reference", True)
             ):
                 reference = resolution.point
         return _merge_weekday_dates(text, mentions, points)
