@@ -3,7 +3,8 @@
 What is read:
 
 * ``.txt`` - one article; a first line ``date YYYY-MM-DD`` is its publication date (the rest of
-  that line, if any, is body text);
+  that line, if any, is body text); an opening headline line (see :func:`headline_of`) is also
+  used as the title;
 * ``.html`` / ``.htm`` - one article: main text by trafilatura, title / url / site name from the
   page metadata, publication date by htmldate (original date preferred);
 * ``.jsonl`` / ``.jsonl.gz`` - one article per line, streamed (no size limit);
@@ -15,7 +16,13 @@ JSON fields used: ``text`` (required), ``title``, ``url``, ``date`` or ``time``,
 Article ids are unique within a run. A record's own ``id`` is used as is; if an earlier file
 already produced that id, it is prefixed with the file's stem (``haiti-articles:1842``) and, if
 still taken, suffixed ``#2``, ``#3``... (a warning says so). Without an ``id``: the file's stem for
-text/HTML/single-object JSON, ``stem:LINE`` for JSONL and ``stem:ITEM`` (1-based) for JSON lists.
+text/HTML/single-object JSON, ``stem:LINE`` for JSONL and ``stem:ITEM`` (1-based) for JSON lists;
+a name-derived id already taken is prefixed with the parent folder's name (``sub/story``).
+
+All text goes through :func:`dateline.cleaning.strip_boilerplate`; each Article records how
+many lines were removed and the first few of them. Encodings: UTF-8 (BOM or not), UTF-16 with a
+BOM, cp1252/Latin-1, then charset-normalizer's guess; NUL bytes or many control characters mean
+a binary file. A path reached twice (listed twice, or a file inside a listed folder) is read once.
 
 Folders are walked recursively in sorted order. Hidden files and folders (names starting with
 ".") are not read; each walked folder reports how many it ignored in one warning. Files with
