@@ -64,6 +64,26 @@ def parse_number(text: str, book: RuleBook) -> float | None:
     return total + current if found else None
 
 
+def spelled_year(text: str, book: RuleBook) -> int | None:
+    """ "nineteen ninety-six" -> 1996, "two thousand and one" -> 2001, "nineteen oh five" -> 1905."""
+    words = [w for w in _SPLIT_WORDS.split(text.lower()) if w and w != "and"]
+    if not words:
+        return None
+    if words[0] == "two" and len(words) > 1 and words[1] == "thousand":
+        value = parse_number(" ".join(words), book)
+        return int(value) if value is not None else None
+    century = parse_number(words[0], book)
+    rest_words = [w for w in words[1:] if w != "oh"]
+    if century is None:
+        return None
+    if rest_words == ["hundred"]:
+        return int(century) * 100
+    rest = parse_number(" ".join(rest_words), book) if rest_words else 0
+    if rest is None or rest >= 100:
+        return None
+    return int(century) * 100 + int(rest)
+
+
 def _decade(text: str, book: RuleBook, anchor_year: int | None) -> str | None:
     word = book.lookup("decade_word", text)
     if word is not None:
@@ -100,6 +120,8 @@ def normalise(kind: str, text: str, book: RuleBook, anchor_year: int | None) -> 
         if len(digits) == 2 and digits.isdigit():
             return Part(text, two_digit_year(int(digits), anchor_year))
         return Part(text, int(digits) if digits.isdigit() else None)
+    if kind == "spelled_year":
+        return Part(text, spelled_year(text, book))
     if kind == "number":
         return Part(text, parse_number(text, book))
     if kind == "decade":

@@ -182,7 +182,7 @@ def easter_sunday(year: int) -> dt.date:
 
 
 def movable_holiday(year: int, rule: str) -> dt.date | None:
-    """"11-4#4" = the 4th Thursday of November; "05-1#-1" = the last Monday of May;
+    """ "11-4#4" = the 4th Thursday of November; "05-1#-1" = the last Monday of May;
     "EASTER-2" = two days before Easter Sunday."""
     if not 1583 <= year <= 9999:
         return None

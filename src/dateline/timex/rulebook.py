@@ -25,7 +25,9 @@ RESOLVERS = frozenset(
     {"calendar", "weekday", "offset", "duration", "set", "constant", "clock", "decade", "century"}
 )
 TIMEX_TYPES = frozenset({"DATE", "TIME", "DURATION", "SET"})
-NORMALISERS = frozenset({"int", "year", "year2", "number", "decade", "ampm", "text"})
+NORMALISERS = frozenset(
+    {"int", "year", "year2", "number", "decade", "ampm", "text", "spelled_year"}
+)
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]*)(?::([a-z_][a-z0-9_]*))?\}")
 _TENSES = frozenset({"past", "present", "future"})
 
