@@ -59,7 +59,7 @@ def test_regional_page_keeps_story_and_heading(rules: BoilerplateRules) -> None:
     cleaned = strip_boilerplate(REGIONAL_PAGE, rules)
     assert kept_lines(cleaned) == [
         "Water utility to replace 40 km of pipes in Braga",
-        "By Sofia Marques",
+        "By Sofia Marques",  # one short line among share buttons: kept
         "Braga's water utility will replace 40 kilometres of ageing pipes by the end of next "
         "year, its chairman said on Wednesday.",
         "The work will cost 12 million euros and will be paid for partly by European funds.",
@@ -156,6 +156,50 @@ def test_real_lines_are_kept(line: str, rules: BoilerplateRules) -> None:
     cleaned = strip_boilerplate(text, rules)
     assert line in cleaned.text.splitlines(), cleaned.removed
     assert cleaned.removed == ()
+
+
+VERTICAL_MENU_PAGE = """\
+Accessibility help
+Skip to content
+Sections
+World
+Europe
+Climate
+Councils face budget shortfall, auditors warn
+
+3 hours ago
+
+Share
+Save
+Maria Evans
+Local government correspondent
+Getty Images
+Councils in the north-east face a combined shortfall of 210m pounds next year, auditors said.
+Related topics
+Local government
+Budget
+More on this story
+Published 2 days ago
+Cookies
+"""
+
+
+def test_vertical_menus_are_removed(rules: BoilerplateRules) -> None:
+    cleaned = strip_boilerplate(VERTICAL_MENU_PAGE, rules)
+    assert kept_lines(cleaned) == [
+        "Councils face budget shortfall, auditors warn",
+        "Councils in the north-east face a combined shortfall of 210m pounds next year, "
+        "auditors said.",
+    ]
+
+
+def test_a_heading_between_ad_slots_is_kept(rules: BoilerplateRules) -> None:
+    text = (
+        "The minister opened the session on Monday morning.\n"
+        "Advertisement\nImportance of the meeting\nAdvertisement\nAdvertisement\n"
+        "The talks covered trade and fisheries."
+    )
+    assert "Importance of the meeting" in kept_lines(strip_boilerplate(text, rules))
 
 
 def test_paragraph_breaks_are_kept_and_collapsed(rules: BoilerplateRules) -> None:

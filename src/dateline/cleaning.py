@@ -62,6 +62,7 @@ class BoilerplateRules:
     caption_max_words: int
     menu_item_max_words: int
     menu_min_items: int
+    menu_run_min_lines: int
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> BoilerplateRules:
@@ -109,6 +110,7 @@ class BoilerplateRules:
             teaser_min_chars=int(data["teaser_min_chars"]),
             caption_max_words=int(data["caption_max_words"]),
             menu_min_items=int(data["menu_min_items"]),
+            menu_run_min_lines=int(data["menu_run_min_lines"]),
             menu_item_max_words=int(data["menu_item_max_words"]),
         )
 
@@ -187,13 +189,37 @@ def _repeats_headline(rest: str, headlines: list[str], rules: BoilerplateRules) 
     return False
 
 
+def _menu_runs(
+    lines: list[str], keep: list[bool], debris: set[int], rules: BoilerplateRules
+) -> list[list[int]]:
+    """Runs of adjacent lines (no blank line between) that are each menu-item short or debris.
+
+    A kept line of prose or a blank line ends a run. Lines removed as repeats, breadcrumbs or
+    teasers are passed over (they are gone on a second pass, so they must not change the runs).
+    """
+    runs: list[list[int]] = [[]]
+    for i, line in enumerate(lines):
+        if not line:
+            runs.append([])
+        elif i in debris:
+            runs[-1].append(i)
+        elif not keep[i]:
+            continue
+        elif len(line.split()) <= rules.menu_item_max_words and not line.endswith(_CLOSING):
+            runs[-1].append(i)
+        else:
+            runs.append([])
+    return [run for run in runs if run]
+
+
 def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> CleanedText:
     """Remove debris lines from ``text``; paragraphs stay separated by one blank line.
 
     Steps: (1) lines that are debris on their own; (2) later copies of a repeated line;
     (3) breadcrumb trails whose headline is repeated elsewhere; (4) teasers - a line cut off with
-    "..." whose text the article repeats in full. Each step only looks at lines kept by the steps
-    before, which makes cleaning idempotent. Pass ``rules`` (:meth:`BoilerplateRules.load`) when
+    "..." whose text the article repeats in full; (5) vertical menus - several short lines in a
+    row, counting the debris lines of step 1 among them. Each step only looks at lines kept by the steps before, which makes cleaning
+    idempotent. Pass ``rules`` (:meth:`BoilerplateRules.load`) when
     cleaning many texts, so the rule file is read once.
     """
     rules = rules or BoilerplateRules.load()
@@ -208,6 +234,7 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
     for i, line in enumerate(lines):
         if line and _is_debris(line, rules):
             drop(i)
+    debris = set(removed_at)
 
     collapsed = [_collapse(line) for line in lines]
     seen: set[str] = set()
@@ -232,6 +259,13 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
         for i in teasers:
             stem = _collapse(lines[i].rstrip(".\u2026 "))
             if len(stem) >= rules.teaser_min_chars and stem in evidence:
+                drop(i)
+
+    for run in _menu_runs(lines, keep, debris, rules):
+        short_lines = [i for i in run if keep[i]]
+        # two short lines at least: one heading among ad slots is still a heading
+        if len(run) >= rules.menu_run_min_lines and len(short_lines) >= 2:
+            for i in short_lines:
                 drop(i)
 
     paragraphs: list[str] = []
