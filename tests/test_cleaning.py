@@ -251,6 +251,10 @@ LINE_POOL = [
     "Start",
     "Start News Ferry link to the islands restored",
     "No.",
+    "World",
+    "Europe",
+    "Ana Lopes",
+    "Harbour news",
 ]
 
 lines_strategy = st.lists(
