@@ -44,6 +44,7 @@ _REFERENCE_GRANULARITIES = frozenset(
     {"time", "day", "week", "month", "quarter", "half", "season", "year"}
 )
 _RIGHT_CUE_FACTOR = 0.7
+_OTHER_CLAUSE_FACTOR = 0.5
 _PREFIX_WINDOW = 60
 _PREFIX_WORDS = 5
 _CUE_WORD = re.compile(r"[\w]+|['\u2019]ll")
@@ -206,8 +207,12 @@ def sentence_tense(book: RuleBook, text: str, start: int, end: int) -> str | Non
             continue
         if word.start() >= end:  # after the mention: often a reporting verb ("..., he said")
             score = _RIGHT_CUE_FACTOR * cue.weight / (1.0 + (word.start() - end) / 25.0)
+            between = text[end : word.start()]
         else:
             score = cue.weight / (1.0 + (start - word.end()) / 25.0)
+            between = text[word.end() : start]
+        if "," in between or ";" in between:  # another clause
+            score *= _OTHER_CLAUSE_FACTOR
         if score > best_score:
             best, best_score = cue.tense, score
     return best
