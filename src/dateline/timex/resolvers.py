@@ -134,6 +134,13 @@ def resolve_calendar(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
         if movable is None:
             return None
         month, day = movable.month, movable.day
+    reference = ctx.reference
+    from_reference = args.get("part_from_reference", ())
+    if year is not None and reference is not None and reference.granularity in from_reference:
+        ctx.anchor_source = "narrative"
+        month = month or (reference.month if reference.granularity == "month" else None)
+        quarter = quarter or reference.quarter
+        half = half or reference.half
     # Granularity: the finest part given.
     if day is not None and month is not None:
         if year is not None and safe_date(year, month, day) is None:
@@ -427,6 +434,11 @@ def duration_value(count: float | None, unit: str) -> str:
     return "P" + date_part + ("T" + time_part if time_part else "")
 
 
+def _looks_like_a_year(text: str) -> bool:
+    digits = text.strip()
+    return len(digits) == 4 and digits.isdigit() and 1600 <= int(digits) <= 2099
+
+
 def resolve_duration(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resolution | None:
     unit = args.get("unit") or (str(parts["unit"].value) if "unit" in parts else None)
     if unit is None:
@@ -439,6 +451,8 @@ def resolve_duration(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Res
     elif "count" in parts:
         value = parts["count"].value
         if not isinstance(value, int | float) or value <= 0 or value > 100000:
+            return None
+        if _looks_like_a_year(parts["count"].text):  # "the 1988 quarter"
             return None
         count = float(value)
     else:
