@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import Counter
+import zlib
 from collections.abc import Iterable
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from dateline.errors import ConfigurationError
@@ -45,6 +46,40 @@ def word_shingles(text: str, size: int) -> frozenset[str]:
     if len(words) < size:
         return frozenset({" ".join(words)})
     return frozenset(" ".join(words[i : i + size]) for i in range(len(words) - size + 1))
+
+
+def _crc32(data: bytes) -> int:
+    """32-bit shingle hash: CRC-32 is ~10x faster than datasketch's default SHA-1 and, for
+    MinHash, only needs to spread shingles evenly, not resist attacks."""
+    return zlib.crc32(data)
+
+
+def lsh_bands(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) minimising the weighted false-positive/false-negative areas of the LSH
+    S-curve 1-(1-s^r)^b around ``threshold`` — datasketch's own criterion, integrated with
+    numpy instead of scipy (which took ~0.2 s per index)."""
+    fp_weight, fn_weight = _LSH_WEIGHTS
+    below = np.linspace(0.0, threshold, 200)
+    above = np.linspace(threshold, 1.0, 200)
+    best: tuple[float, int, int] | None = None
+    for rows in range(1, num_perm + 1):
+        bands = np.arange(1, num_perm // rows + 1)[:, None]
+        fp = np.trapezoid(1 - (1 - below**rows) ** bands, below, axis=1)
+        fn = np.trapezoid((1 - above**rows) ** bands, above, axis=1)
+        error = np.asarray(fp_weight * fp + fn_weight * fn)
+        i = int(np.argmin(error))
+        if best is None or error[i] < best[0]:
+            best = (float(error[i]), i + 1, rows)
+    assert best is not None
+    return best[1], best[2]
+
+
+def _sorted_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard similarity of two sorted arrays of unique hashes."""
+    if not len(a) or not len(b):
+        return 0.0
+    shared = len(np.intersect1d(a, b, assume_unique=True))
+    return shared / (len(a) + len(b) - shared)
 
 
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -128,7 +163,10 @@ class NearDuplicateIndex:
         self.seed = seed
         self.common_fraction = common_fraction
         self.common_min_articles = common_min_articles
-        self._shingles: dict[str, frozenset[str]] = {}
+        #: LSH (bands, rows) for each of the two thresholds, worked out once.
+        self._bands = {t: lsh_bands(t, num_perm) for t in (threshold, copy_threshold)}
+        #: Per article: the sorted, unique 32-bit hashes of its shingles.
+        self._shingles: dict[str, np.ndarray] = {}
 
     def __len__(self) -> int:
         return len(self._shingles)
@@ -138,28 +176,31 @@ class NearDuplicateIndex:
             raise ConfigurationError(
                 f"article id {article_id!r} was added twice; article ids must be unique in a corpus"
             )
-        self._shingles[article_id] = word_shingles(text, self.shingle_size)
+        hashes = [_crc32(s.encode("utf-8")) for s in word_shingles(text, self.shingle_size)]
+        self._shingles[article_id] = np.unique(np.array(hashes, dtype=np.uint64))
 
-    def _minhash(self, shingles: frozenset[str]) -> MinHash:
-        minhash = MinHash(num_perm=self.num_perm, seed=self.seed)
-        minhash.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-        return minhash
-
-    def _similar_pairs(
-        self, sets: dict[str, frozenset[str]], threshold: float
-    ) -> set[tuple[str, str]]:
+    def _similar_pairs(self, sets: dict[str, np.ndarray], threshold: float) -> set[tuple[str, str]]:
         """Pairs with exact Jaccard >= threshold among LSH candidates."""
-        lsh = MinHashLSH(threshold=threshold, num_perm=self.num_perm, weights=_LSH_WEIGHTS)
+        lsh = MinHashLSH(num_perm=self.num_perm, params=self._bands[threshold])
+        # One permutation table for every signature; shingles are hashed once, in ``add``.
+        template = MinHash(num_perm=self.num_perm, seed=self.seed)
         pairs: set[tuple[str, str]] = set()
         for article_id in sorted(sets):
-            shingles = sets[article_id]
-            if not shingles:
+            hashes = sets[article_id]
+            if not len(hashes):
                 continue
-            minhash = self._minhash(shingles)
+            minhash = MinHash(
+                num_perm=self.num_perm,
+                seed=self.seed,
+                hashfunc=int,
+                permutations=template.permutations,
+                scheme=template.scheme,
+            )
+            minhash.update_batch(hashes.tolist())
             for other in lsh.query(minhash):
-                if jaccard(shingles, sets[other]) >= threshold:
-                    a, b = sorted((article_id, other))
-                    pairs.add((a, b))
+                if _sorted_jaccard(hashes, sets[other]) >= threshold:
+                    pair = sorted((article_id, other))
+                    pairs.add((pair[0], pair[1]))
             lsh.insert(article_id, minhash)
         return pairs
 
@@ -170,11 +211,17 @@ class NearDuplicateIndex:
     def groups(self) -> tuple[DuplicateGroup, ...]:
         """Connected components of copy and rewrite pairs, largest first; singletons left out."""
         limit = self.common_shingle_limit()
-        frequency = Counter(s for shingles in self._shingles.values() for s in shingles)
-        distinctive = {
-            article_id: frozenset(s for s in shingles if frequency[s] <= limit)
-            for article_id, shingles in self._shingles.items()
-        }
+        distinctive = self._shingles
+        if self._shingles:
+            values, counts = np.unique(
+                np.concatenate(list(self._shingles.values())), return_counts=True
+            )
+            common = values[counts > limit]
+            if len(common):
+                distinctive = {
+                    article_id: hashes[~np.isin(hashes, common, assume_unique=True)]
+                    for article_id, hashes in self._shingles.items()
+                }
         pairs = self._similar_pairs(self._shingles, self.copy_threshold)
         pairs |= self._similar_pairs(distinctive, self.threshold)
         components = _UnionFind(self._shingles)
