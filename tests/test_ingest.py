@@ -226,6 +226,13 @@ def test_encodings_utf8_bom_cp1252_latin1_utf16(tmp_path: Path) -> None:
     assert texts["latin1"] == "Caf\u00e9 d\u00e9j\u00e0 ouvert \u00e0 midi."
 
 
+def test_old_mac_line_endings_and_header(tmp_path: Path) -> None:
+    (tmp_path / "mac.txt").write_bytes(b"date 2019-04-02\rQuay reopens\r\rThe quay reopened.\r")
+    (article,), _ = read_articles([tmp_path])
+    assert article.published is not None and article.published.value == "2019-04-02"
+    assert article.text == "Quay reopens\n\nThe quay reopened."
+
+
 def test_decode_text_reports_why_it_refuses() -> None:
     assert decode_text(b"plain words") == ("plain words", "utf-8")
     refused, why = decode_text(b"abc\x00def")

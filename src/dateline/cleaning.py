@@ -218,9 +218,9 @@ def strip_boilerplate(text: str, rules: BoilerplateRules | None = None) -> Clean
     Steps: (1) lines that are debris on their own; (2) later copies of a repeated line;
     (3) breadcrumb trails whose headline is repeated elsewhere; (4) teasers - a line cut off with
     "..." whose text the article repeats in full; (5) vertical menus - several short lines in a
-    row, counting the debris lines of step 1 among them. Each step only looks at lines kept by the steps before, which makes cleaning
-    idempotent. Pass ``rules`` (:meth:`BoilerplateRules.load`) when
-    cleaning many texts, so the rule file is read once.
+    row, counting the debris lines of step 1 among them. Each step only looks at lines kept by
+    the steps before, which makes cleaning idempotent. Pass ``rules``
+    (:meth:`BoilerplateRules.load`) when cleaning many texts, so the rule file is read once.
     """
     rules = rules or BoilerplateRules.load()
     lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]

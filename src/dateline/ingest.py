@@ -219,7 +219,7 @@ class CorpusReader:
             self._problem(Problem(str(root), f"folder has no article files ({kinds})"))
 
     def files(self) -> list[Path]:
-        """The candidate files, in reading order (for a progress bar); lists folders, reads nothing."""
+        """The candidate files in reading order (for a progress bar); lists folders, reads none."""
         return list(self._walk(record=False))
 
     # ------------------------------------------------------------------ reading
@@ -308,7 +308,8 @@ class CorpusReader:
 
     def _too_big(self, size: int) -> str:
         return (
-            f"file too large: {_megabytes(size)}, over the {_megabytes(self.max_file_bytes)} limit for one "
+            f"file too large: {_megabytes(size)}, over the {_megabytes(self.max_file_bytes)} "
+            "limit for one "
             "file (raise max_file_bytes to read it, or split it into JSONL, which is streamed)"
         )
 
@@ -395,7 +396,8 @@ class CorpusReader:
             self._problem(
                 Problem(
                     str(path),
-                    f"not an article file: JSON {type(value).__name__}, expected an object or a list of objects",
+                    f"not an article file: JSON {type(value).__name__}, "
+                    "expected an object or a list of objects",
                 )
             )
             return
@@ -404,7 +406,8 @@ class CorpusReader:
             self._problem(
                 Problem(
                     str(path),
-                    f"not an article file: a JSON list of {len(value)} {'/'.join(kinds)} items, no objects",
+                    f"not an article file: a JSON list of {len(value)} "
+                    f"{'/'.join(kinds)} items, no objects",
                 )
             )
             return
@@ -490,7 +493,7 @@ class CorpusReader:
             self._problem(
                 Problem(
                     str(path),
-                    f"cannot read file after line {line_no}: {reason}",
+                    f"cannot read file: {reason}" + (f" (after line {line_no})" if line_no else ""),
                     line=line_no or None,
                     severity="warning" if line_no else "skipped",
                 )
@@ -518,7 +521,8 @@ class CorpusReader:
                     self._problem(
                         Problem(
                             str(path),
-                            f"{where}unrecognised {name} {record[name]!r}; publication date left unknown",
+                            f"{where}unrecognised {name} {record[name]!r}; "
+                            "publication date left unknown",
                             line=line,
                             severity="warning",
                         )
@@ -561,13 +565,15 @@ class CorpusReader:
                 Problem(str(path), where + self._too_long(len(text)), line=line, severity=severity)
             )
             return None
-        header, body = split_date_header(text.lstrip("\ufeff"))
+        text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        header, body = split_date_header(text)
         cleaned = strip_boilerplate(body, self.rules)
         if not cleaned.text.strip():
             why = (
                 "no text"
                 if not cleaned.removed
-                else f"no text left after cleaning: all {len(cleaned.removed)} lines were boilerplate"
+                else f"no text left after cleaning: all {len(cleaned.removed)} lines were "
+                "boilerplate"
             )
             self._problem(Problem(str(path), where + why, line=line, severity=severity))
             return None
