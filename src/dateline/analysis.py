@@ -41,6 +41,7 @@ class ArticleAnalyser:
     def __init__(self, pipeline: EnglishPipeline, tagger: TimeTagger) -> None:
         self.pipeline = pipeline
         self.tagger = tagger
+        self.future_cues = pubdate.load_future_cues()
         #: Seconds spent in each step, summed over the articles this analyser has seen.
         self.stage_seconds: dict[str, float] = {}
 
@@ -87,7 +88,7 @@ class ArticleAnalyser:
         if article.published is not None:
             return article, self.tagger.tag(article.text, article.published.value)
         absolute = self.tagger.tag(article.text, None)
-        inferred = pubdate.infer_publication_date(article.text, absolute)
+        inferred = pubdate.infer_publication_date(article.text, absolute, self.future_cues)
         if inferred is None:
             return article, absolute
         article = dataclasses.replace(article, published=inferred)
