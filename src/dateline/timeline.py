@@ -304,16 +304,51 @@ def _collect_evidence(
 # --------------------------------------------------------------------------- date ranking
 
 
-def _rank_days(days: Mapping[datetime.date, _DateEvidence]) -> list[datetime.date]:
-    """Days by distinct supporting articles (mentions and publications), most first."""
-    return sorted(
-        (d for d, ev in days.items() if ev.support > 0),
-        key=lambda d: (-days[d].support, -len(days[d].mention_units), d),
-    )
+@dataclass(frozen=True, slots=True)
+class SelectionWeights:
+    """The few numbers of the method, the same for every corpus (no per-topic settings)."""
+
+    #: Weight of an article naming the day in an on-topic sentence.
+    mention: float = 1.0
+    #: Weight of an article published on the day (and not already counted for naming it).
+    published: float = 1.0
+    #: Weight of an article published the day after (news reports yesterday's events).
+    published_next_day: float = 0.0
+    #: Line relevance: bonus per log(1 + supporting articles) of a line.
+    line_support: float = 0.1
+    #: Line relevance: bonus when the line names the date (rather than being dated by publication).
+    line_names_date: float = 0.1
+    #: Line relevance: bonus when the line matches the query.
+    line_on_query: float = 0.2
+    #: MMR: penalty per unit of similarity to a line already picked for the date.
+    redundancy: float = 0.5
 
 
-def _date_score(evidence: _DateEvidence) -> float:
-    return float(evidence.support)
+DEFAULT_WEIGHTS = SelectionWeights()
+
+
+def _score_days(
+    days: Mapping[datetime.date, _DateEvidence], weights: SelectionWeights
+) -> dict[datetime.date, float]:
+    """How strongly the corpus points at each day (weighted distinct supporting articles)."""
+    scores: dict[datetime.date, float] = {}
+    one_day = datetime.timedelta(days=1)
+    for day, ev in days.items():
+        following = days.get(day + one_day)
+        score = (
+            weights.mention * len(ev.mention_units)
+            + weights.published * len(ev.published_units - ev.mention_units)
+            + weights.published_next_day
+            * (len(following.published_units) if following is not None else 0)
+        )
+        if score > 0:
+            scores[day] = score
+    return scores
+
+
+def _rank_days(scores: Mapping[datetime.date, float]) -> list[datetime.date]:
+    """Days by score, highest first (earlier day first on ties)."""
+    return sorted(scores, key=lambda d: (-scores[d], d))
 
 
 # --------------------------------------------------------------------------- summaries
@@ -379,7 +414,11 @@ def _merge_lines(
 
 
 def _pick_lines(
-    lines: Sequence[_Line], vectors: Any, count: int, query: QueryMatcher
+    lines: Sequence[_Line],
+    vectors: Any,
+    count: int,
+    query: QueryMatcher,
+    weights: SelectionWeights,
 ) -> list[_Line]:
     """Maximal marginal relevance: central, well-supported, on-topic lines that say new things."""
     if not lines or count <= 0:
@@ -394,9 +433,9 @@ def _pick_lines(
     on_query = np.array([any(m.on_query for m in line.members) for line in lines], dtype=float)
     relevance = (
         centrality
-        + 0.1 * np.log1p(support)
-        + 0.1 * mentions
-        + (0.2 * on_query if query.active else 0.0)
+        + weights.line_support * np.log1p(support)
+        + weights.line_names_date * mentions
+        + (weights.line_on_query * on_query if query.active else 0.0)
     )
     similarity = (matrix @ matrix.T).toarray()
     chosen: list[int] = []
@@ -407,7 +446,7 @@ def _pick_lines(
             redundancy = max((similarity[i, j] for j in chosen), default=0.0)
             if redundancy > REDUNDANT_SIMILARITY:
                 continue
-            value = relevance[i] - 0.5 * redundancy
+            value = relevance[i] - weights.redundancy * redundancy
             if value > best_value:
                 best, best_value = i, value
         if best < 0:
@@ -463,10 +502,14 @@ def build_timeline_entries(
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
     days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
 
-    ranked: list[_DateEvidence] = [days[d] for d in _rank_days(days)]
+    weights = DEFAULT_WEIGHTS
+    day_scores = _score_days(days, weights)
+    score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
+    ranked: list[_DateEvidence] = [days[d] for d in _rank_days(day_scores)]
     coarse = sorted(
-        (p for p in periods.values() if p.support > 0), key=lambda p: (-p.support, p.key)
+        (p for p in periods.values() if p.mention_units), key=lambda p: (-p.support, p.key)
     )
+    score_of.update((p.key, float(p.support)) for p in coarse)
     # Month/year-level slots come after every day-level candidate: they only fill what days cannot.
     ordered = ranked + coarse
 
@@ -496,7 +539,9 @@ def build_timeline_entries(
         offset += len(pool)
         if len(entries) >= dates:
             break
-        picked = _pick_lines(_merge_lines(pool, vectors, rows), vectors, sentences, matcher)
+        picked = _pick_lines(
+            _merge_lines(pool, vectors, rows), vectors, sentences, matcher, weights
+        )
         if not picked:
             continue
         entries.append(
@@ -504,7 +549,7 @@ def build_timeline_entries(
                 date=ev.key,
                 granularity=ev.granularity,
                 sentences=tuple(_timeline_sentence(line) for line in picked),
-                score=_date_score(ev),
+                score=score_of[ev.key],
                 article_ids=tuple(sorted(ev.article_ids)),
                 event_ids=tuple(event_ids.get(ev.key, ())),
             )
