@@ -53,10 +53,11 @@ from typing import Any, TypeVar, Union
 from urllib.parse import quote, urlsplit
 
 import jinja2
+from markupsafe import Markup
 
 from dateline import __version__
 from dateline.errors import ConfigurationError
-from dateline.records import Timeline, TimelineEntry
+from dateline.records import Event, Timeline, TimelineEntry
 
 TIMELINE_SCHEMA = "dateline.timeline/1"
 ENTITIES_SCHEMA = "dateline.entities/1"
@@ -285,9 +286,16 @@ def write_events_jsonl(events: Iterable[Any], path: Path) -> int:
     with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
         for i, event in enumerate(events):
             line = json.dumps(to_jsonable(event, f"events[{i}]"), ensure_ascii=False)
-            handle.write(line + "\n")
+            handle.write(line.translate(_LINE_BREAKS_TO_ESCAPES) + "\n")
             count += 1
     return count
+
+
+#: Characters ``str.splitlines`` (and some editors) treat as line ends that JSON leaves raw:
+#: written as escapes so every reader sees exactly one event per line.
+_LINE_BREAKS_TO_ESCAPES = types.MappingProxyType(
+    {0x85: "\\u0085", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+)
 
 
 @typing.overload
@@ -320,8 +328,14 @@ def read_events_jsonl(path: Path, record_type: type[Any] | None = None) -> list[
     return out
 
 
-def events_csv_rows(events: Iterable[Any]) -> tuple[list[str], list[dict[str, str]]]:
-    """Columns (field order of the first record, then any new keys) and flattened rows."""
+def events_csv_rows(
+    events: Iterable[Any], record_type: type = Event
+) -> tuple[list[str], list[dict[str, str]]]:
+    """Columns and flattened rows.
+
+    Columns follow the field order of the first record, then any new keys; with no records at
+    all, the fields of ``record_type``, so an empty ``events.csv`` still has its header.
+    """
     columns: list[str] = []
     rows: list[dict[str, str]] = []
     for i, event in enumerate(events):
@@ -332,12 +346,14 @@ def events_csv_rows(events: Iterable[Any]) -> tuple[list[str], list[dict[str, st
             if key not in columns:
                 columns.append(key)
         rows.append({key: _csv_cell(value) for key, value in data.items()})
+    if not rows and dataclasses.is_dataclass(record_type):
+        columns = [f.name for f in dataclasses.fields(record_type)]
     return columns, rows
 
 
-def write_events_csv(events: Iterable[Any], path: Path) -> int:
+def write_events_csv(events: Iterable[Any], path: Path, record_type: type = Event) -> int:
     """Write ``events.csv`` (columns documented in the module docstring); returns the row count."""
-    columns, rows = events_csv_rows(events)
+    columns, rows = events_csv_rows(events, record_type)
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, restval="")
         writer.writeheader()
@@ -434,6 +450,19 @@ def human_date(value: str, granularity: str) -> str:
     return value
 
 
+def strip_control_chars(text: str) -> str:
+    """Text without C0/C1 control characters (tab, newline and carriage return kept).
+
+    They are invisible, HTML parsers drop or replace them, and NUL ends strings in some tools.
+    """
+    return text.translate(_CONTROL_CHARS)
+
+
+_CONTROL_CHARS = types.MappingProxyType(
+    {code: None for code in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if chr(code) not in "\t\n\r"}
+)
+
+
 def safe_http_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) URL (what may become a link), else None."""
     if not url:
@@ -454,7 +483,7 @@ def _params_line(params: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- Markdown
 
-_MD_SPECIAL = frozenset("\\`*_[]<>|~&")
+_MD_SPECIAL = frozenset("\\`*_[]<>|~&#")
 _MD_LINE_START = frozenset("#+-=>!")
 
 
@@ -464,7 +493,7 @@ def markdown_escape(text: str) -> str:
     Newlines collapse to spaces so a sentence stays one list item; characters that start
     Markdown syntax get a backslash (CommonMark escapes), as does a line-start marker.
     """
-    flat = " ".join(text.split())
+    flat = " ".join(strip_control_chars(text).split())
     escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
     if escaped[:1] in _MD_LINE_START:
         return "\\" + escaped
@@ -476,7 +505,7 @@ def markdown_escape(text: str) -> str:
 
 def _markdown_code(text: str) -> str:
     """An id as inline code; backticks inside are swapped for quotes so the span stays closed."""
-    return "`" + " ".join(text.split()).replace("`", "'") + "`"
+    return "`" + " ".join(strip_control_chars(text).split()).replace("`", "'") + "`"
 
 
 def _markdown_source(ref: Any) -> str:
@@ -524,7 +553,7 @@ def render_markdown(timeline: Timeline) -> str:
                 if sentence.date_evidence
                 else " _(dated by publication date)_"
             )
-            lines.append(f"- {markdown_escape(sentence.text)}{dated}")
+            lines.append(f"- {markdown_escape(sentence.text)}{dated}".replace("-  ", "- ", 1))
             refs = sentence.sources or ()
             cited = {ref.article_id for ref in refs}
             for ref in refs:
@@ -571,7 +600,7 @@ def render_html(timeline: Timeline, *, title: str | None = None) -> str:
     )
     page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
     template = _html_environment().get_template("timeline.html")
-    return template.render(
+    page = template.render(
         timeline=timeline,
         entries=[_entry_view(e) for e in timeline.entries],
         page_title=page_title,
@@ -579,9 +608,10 @@ def render_html(timeline: Timeline, *, title: str | None = None) -> str:
         params=_params_line(timeline.params),
         version=__version__,
         csp=csp,
-        style=jinja2.filters.Markup(style),
-        script=jinja2.filters.Markup(script),
+        style=Markup(style),
+        script=Markup(script),
     )
+    return strip_control_chars(page)
 
 
 def _entry_view(entry: TimelineEntry) -> dict[str, Any]:
