@@ -226,9 +226,9 @@ def _implicit_year(
         # only overrides that when it is clearly on the other side of the document date.
         year = _nearest_year(anchor, month, day)
         months_ahead = (year - anchor.year) * 12 + month - anchor.month
-        if tense == "future" and months_ahead < -1:
+        if tense == "future" and months_ahead < -2:
             year += 1
-        elif tense == "past" and months_ahead > 2:
+        elif tense == "past" and months_ahead > 3:
             year -= 1
         return year
     if quarter is not None:
@@ -496,6 +496,13 @@ def resolve_clock(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resolu
         day = _weekday_day(args, parts, ctx, weekday)
         if day is None:
             return _unknown_day_time(parts, args, weekday)
+    elif "month" in parts and "day" in parts:
+        calendar = resolve_calendar(
+            {}, {k: parts[k] for k in ("year", "month", "day") if k in parts}, ctx
+        )
+        if calendar is None:
+            return None
+        day = calendar.point.date if calendar.point is not None else None
     elif anchor_day is not None:
         offset = int(args.get("day_offset", 0))
         if "deictic_day" in parts:
