@@ -303,6 +303,62 @@ class TestSetsTimesReferences:
         assert only(mentions, "recently").value == "PAST_REF"
 
 
+class TestMoreFamilies:
+    def test_rates_are_sets(self, tagger: TimeTagger) -> None:
+        mentions = tagger.tag("Jets flew 40 sorties a day, and he earns $40,000 a year.", None)
+        assert [(m.text, m.type, m.value) for m in mentions] == [
+            ("a day", "SET", "P1D"),
+            ("a year", "SET", "P1Y"),
+        ]
+
+    def test_recurring_weekday_parts_and_months(self, tagger: TimeTagger) -> None:
+        mentions = tagger.tag("The show airs Tuesday nights and each July.", None)
+        assert [(m.type, m.value) for m in mentions] == [
+            ("SET", "XXXX-WXX-2TNI"),
+            ("SET", "XXXX-07"),
+        ]
+
+    def test_clock_time_with_a_date(self, tagger: TimeTagger) -> None:
+        m = tag_one(
+            tagger, "The offer expires at 5 p.m. EST Nov. 9.", "1989-11-02", "5 p.m. EST Nov. 9"
+        )
+        assert (m.type, m.value) == ("TIME", "1989-11-09T17:00")
+
+    def test_spelled_out_years(self, tagger: TimeTagger) -> None:
+        mentions = tagger.tag("In nineteen ninety-six and in the year two thousand.", None)
+        assert [m.value for m in mentions] == ["1996", "2000"]
+
+    def test_movable_holidays(self, tagger: TimeTagger) -> None:
+        # Thanksgiving 1999 was on 25 November; the nearest one to a January paper is last year's.
+        assert tag_one(
+            tagger, "They met on Thanksgiving Day.", "2000-01-10", "Thanksgiving Day"
+        ).value == ("1999-11-25")
+        assert tag_one(tagger, "Good Friday 2024 was early.", None, "Good Friday 2024").value == (
+            "2024-03-29"
+        )
+
+    def test_quarter_narrative(self, tagger: TimeTagger) -> None:
+        text = (
+            "Third-quarter profit rose 5%. A year earlier, the company lost money in the quarter."
+        )
+        mentions = tagger.tag(text, "1989-10-26")
+        assert only(mentions, "Third-quarter").value == "1989-Q3"
+        assert only(mentions, "A year earlier").value == "1988-Q3"
+
+    def test_past_decade_is_a_duration(self, tagger: TimeTagger) -> None:
+        m = tag_one(tagger, "Prices doubled over the past decade.", "2013-03-22", "the past decade")
+        assert (m.type, m.value) == ("DURATION", "P10Y")
+
+    def test_weekend(self, tagger: TimeTagger) -> None:
+        # 2013-03-18 is a Monday: "the weekend" in a past sentence is the one just gone.
+        m = tag_one(tagger, "Rebels attacked over the weekend.", "2013-03-18", "the weekend")
+        assert m.value == "2013-W11-WE"
+
+    def test_year_range(self, tagger: TimeTagger) -> None:
+        mentions = tagger.tag("the pandemic of 2009-2010, when", None)
+        assert [m.value for m in mentions] == ["2009", "2010"]
+
+
 # --------------------------------------------------------------------------- real input
 
 

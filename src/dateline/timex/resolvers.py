@@ -466,7 +466,11 @@ def resolve_set(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resoluti
     if "frequency" in parts:
         return Resolution(str(parts["frequency"].value), "none", None)
     if "weekday" in parts:
-        return Resolution(f"XXXX-WXX-{_int(parts, 'weekday')}", "none", None)
+        part_of_day = f"T{parts['part_of_day'].value}" if "part_of_day" in parts else ""
+        return Resolution(f"XXXX-WXX-{_int(parts, 'weekday')}{part_of_day}", "none", None)
+    if "month" in parts:
+        month = _int(parts, "month")
+        return Resolution(f"XXXX-{month:02d}", "none", None) if month else None
     if "part_of_day" in parts:
         return Resolution(f"XXXX-XX-XXT{parts['part_of_day'].value}", "none", None)
     if "unit" in parts:
