@@ -341,7 +341,7 @@ def test_markdown_headings_sources_and_header() -> None:
             for ref in sentence.sources:
                 assert f"`{ref.article_id}`" in md
     assert "`a-003`" in md  # a line with no source record still names its article
-    assert "Events: ev\\-0001" in md or "Events: ev-0001" in md
+    assert "* event `ev-0001`" in md
 
 
 @settings(max_examples=100, deadline=None)
@@ -451,6 +451,108 @@ def test_html_every_line_is_shown_escaped_with_its_sources(timeline: Timeline) -
                 href = safe_http_url(ref.url)
                 if href:
                     assert href in line.xpath(".//a/@href")
+
+
+def planned_meeting() -> records.Event:
+    return records.Event(
+        id="ev-0001",
+        type="CONSULT",
+        mode="visit",
+        actors=("ent-1",),
+        recipients=("ent-2",),
+        date="2022-09-08",
+        granularity="day",
+        date_evidence=records.DateEvidence(
+            expression="on Monday", anchor="2022-09-05", article_id="a-002"
+        ),
+        location="Tokyo <HQ>",
+        status="planned",
+        evidence=(records.Evidence("They will meet on Monday.", "a-002", 0, 25),),
+        sources=(records.EventSource("a-002"), records.EventSource("a-000", outlet="X")),
+        confidence=0.8,
+        conflicts=("weekday Monday contradicts 2022-09-08 (Thursday)",),
+        actor_names=("Rajnath <b>Singh</b>",),
+        recipient_names=("Yasukazu Hamada",),
+    )
+
+
+def test_entries_describe_their_events_when_events_are_given() -> None:
+    timeline = sample_timeline()
+    event = planned_meeting()
+    tree = lxml.html.document_fromstring(render_html(timeline, events=[event]))
+    items = tree.xpath("//section[@class='entry'][2]//li[@class='event']")
+    assert len(items) == 1
+    shown = flat(items[0].text_content())
+    for part in (
+        "ev-0001",
+        "CONSULT/visit",
+        "planned",
+        "Rajnath <b>Singh</b> → Yasukazu Hamada",
+        "in Tokyo <HQ>",
+        "dated 2022-09-08 (day) from “on Monday”",
+        "2 sources",
+        "conflict: weekday Monday contradicts 2022-09-08 (Thursday)",
+    ):
+        assert part in shown, part
+    assert not tree.xpath("//li[@class='event']//b")
+    md = render_markdown(timeline, events=[event])
+    assert "* event `ev-0001`: CONSULT/visit, planned; Rajnath \\<b\\>Singh\\</b\\>" in md
+    assert "conflict: weekday Monday contradicts 2022-09-08 (Thursday)" in md
+    # without the event records, the ids are still listed
+    bare = lxml.html.document_fromstring(render_html(timeline))
+    assert bare.xpath("//li[@class='event']/code/text()") == ["ev-0001"]
+    assert "* event `ev-0001`\n" in render_markdown(timeline)
+
+
+def test_sources_are_labelled_by_outlet_host_or_file() -> None:
+    tree = lxml.html.document_fromstring(
+        render_html(
+            Timeline(
+                entries=(
+                    TimelineEntry(
+                        date="2021",
+                        granularity="year",
+                        score=1.0,
+                        sentences=(
+                            TimelineSentence(
+                                text="x",
+                                article_id="a",
+                                start=0,
+                                end=1,
+                                sources=(
+                                    SourceRef("a", url="https://news.example.net/p", source=None),
+                                    SourceRef("b", path="corpus/sub/b-article.txt"),
+                                    SourceRef("c"),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+                query=None,
+                report=IngestReport(1, 1, 1),
+            )
+        )
+    )
+    labels = [flat(e.text_content()) for e in tree.xpath("//*[contains(@class, 'outlet')]")]
+    assert labels == ["news.example.net", "b-article.txt", "article"]
+
+
+def test_markdown_keeps_underscores_inside_words_readable() -> None:
+    timeline = sample_timeline()
+    entry = timeline.entries[0]
+    sentence = TimelineSentence(
+        text="snake_case stays, _this_ does not emphasise", article_id="x_1", start=0, end=1
+    )
+    md = render_markdown(
+        Timeline(
+            entries=(TimelineEntry(entry.date, entry.granularity, (sentence,), 1.0),),
+            query=None,
+            report=timeline.report,
+        )
+    )
+    assert "snake_case stays, \\_this\\_ does not" in md
+    rendered = MarkdownIt("commonmark").render(md)
+    assert "<em>" not in rendered.replace("<em>(dated by publication date)</em>", "")
 
 
 def test_html_is_self_contained() -> None:

@@ -46,6 +46,7 @@ import math
 import types
 import typing
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
 from pathlib import Path, PurePath
@@ -57,7 +58,7 @@ from markupsafe import Markup
 
 from dateline import __version__
 from dateline.errors import ConfigurationError
-from dateline.records import Event, Timeline, TimelineEntry
+from dateline.records import Event, SourceRef, Timeline, TimelineEntry
 
 TIMELINE_SCHEMA = "dateline.timeline/1"
 ENTITIES_SCHEMA = "dateline.entities/1"
@@ -481,6 +482,66 @@ def _params_line(params: Mapping[str, Any]) -> str:
     return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in params.items())
 
 
+def source_label(ref: SourceRef) -> str:
+    """What to call a source: its outlet, else the site's host, else the file name."""
+    if ref.source:
+        return ref.source
+    url = safe_http_url(ref.url)
+    if url:
+        return urlsplit(url).netloc
+    if ref.path:
+        return PurePath(ref.path).name or ref.path
+    return "article"
+
+
+@dataclass(frozen=True, slots=True)
+class EventSummary:
+    """One event as a timeline page shows it next to the entry that cites it."""
+
+    id: str
+    kind: str
+    status: str
+    participants: str
+    location: str | None
+    dated_by: str
+    source_count: int
+    conflicts: tuple[str, ...]
+
+
+def summarise_event(event: Event) -> EventSummary:
+    """Type/mode, status, who (names when known) and how the event was dated, as short text."""
+    actors = _names(event.actors, event.actor_names)
+    recipients = _names(event.recipients, event.recipient_names)
+    participants = ", ".join(actors)
+    if recipients:
+        participants = f"{participants or '?'} → {', '.join(recipients)}"
+    evidence = event.date_evidence
+    if event.date is None:
+        dated_by = "no date"
+    elif evidence is not None and evidence.expression:
+        dated_by = f"{event.date} ({event.granularity}) from “{evidence.expression}”"
+    else:
+        dated_by = f"{event.date} ({event.granularity}) from the publication date"
+    return EventSummary(
+        id=event.id,
+        kind=f"{event.type}/{event.mode}" if event.mode else event.type,
+        status=event.status,
+        participants=participants,
+        location=event.location,
+        dated_by=dated_by,
+        source_count=len({s.article_id for s in event.sources}),
+        conflicts=tuple(event.conflicts),
+    )
+
+
+def _names(ids: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
+    return list(names) if len(names) == len(ids) else list(ids)
+
+
+def _event_summaries(events: Iterable[Event] | None) -> dict[str, EventSummary]:
+    return {e.id: summarise_event(e) for e in events or ()}
+
+
 # --------------------------------------------------------------------------- Markdown
 
 _MD_SPECIAL = frozenset("\\`*_[]<>|~&#")
@@ -494,7 +555,10 @@ def markdown_escape(text: str) -> str:
     Markdown syntax get a backslash (CommonMark escapes), as does a line-start marker.
     """
     flat = " ".join(strip_control_chars(text).split())
-    escaped = "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in flat)
+    escaped = "".join(
+        "\\" + ch if ch in _MD_SPECIAL and not _intraword_underscore(flat, i) else ch
+        for i, ch in enumerate(flat)
+    )
     if escaped[:1] in _MD_LINE_START:
         return "\\" + escaped
     digits = len(escaped) - len(escaped.lstrip("0123456789"))
@@ -503,15 +567,21 @@ def markdown_escape(text: str) -> str:
     return escaped
 
 
+def _intraword_underscore(text: str, i: int) -> bool:
+    """``_`` between two letters/digits never starts emphasis in CommonMark: leave it readable."""
+    return (
+        text[i] == "_" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum()
+    )
+
+
 def _markdown_code(text: str) -> str:
     """An id as inline code; backticks inside are swapped for quotes so the span stays closed."""
     return "`" + " ".join(strip_control_chars(text).split()).replace("`", "'") + "`"
 
 
-def _markdown_source(ref: Any) -> str:
-    outlet = ref.source or (urlsplit(ref.url).netloc if safe_http_url(ref.url) else "") or "source"
+def _markdown_source(ref: SourceRef) -> str:
     url = safe_http_url(ref.url)
-    label = markdown_escape(outlet)
+    label = markdown_escape(source_label(ref))
     parts = [f"[{label}]({url})" if url else label]
     if ref.title:
         parts.append(f"“{markdown_escape(ref.title)}”")
@@ -523,8 +593,27 @@ def _markdown_source(ref: Any) -> str:
     return " — ".join(parts)
 
 
-def render_markdown(timeline: Timeline) -> str:
-    """The timeline as Markdown: a header (query, ingest summary), then one heading per date."""
+def _markdown_event(event_id: str, summary: EventSummary | None) -> str:
+    if summary is None:
+        return f"* event {_markdown_code(event_id)}"
+    parts = [f"{summary.kind}, {summary.status}"]
+    if summary.participants:
+        parts.append(summary.participants)
+    if summary.location:
+        parts.append(f"in {summary.location}")
+    parts.append(f"dated {summary.dated_by}")
+    parts.append(f"{summary.source_count} source(s)")
+    parts.extend(f"conflict: {c}" for c in summary.conflicts)
+    return f"* event {_markdown_code(event_id)}: " + markdown_escape("; ".join(parts))
+
+
+def render_markdown(timeline: Timeline, *, events: Iterable[Event] | None = None) -> str:
+    """The timeline as Markdown: a header (query, ingest summary), then one heading per date.
+
+    With ``events``, each entry's event ids are followed by what the event is (type, status,
+    participants, how it was dated).
+    """
+    summaries = _event_summaries(events)
     lines = [
         f"# Timeline: {markdown_escape(timeline.query)}" if timeline.query else "# Timeline",
         "",
@@ -540,12 +629,11 @@ def render_markdown(timeline: Timeline) -> str:
         lines += ["", f"## {markdown_escape(entry.date)} ({entry.granularity})", ""]
         lines.append(
             f"Supported by {len(entry.article_ids)} article(s); score {entry.score:.3g}."
-            + (
-                f" Events: {markdown_escape(', '.join(entry.event_ids))}."
-                if entry.event_ids
-                else ""
-            )
+            + (" Events:" if entry.event_ids else "")
         )
+        if entry.event_ids:
+            lines.append("")
+            lines.extend(_markdown_event(i, summaries.get(i)) for i in entry.event_ids)
         lines.append("")
         for sentence in entry.sentences:
             dated = (
@@ -585,12 +673,17 @@ def _html_environment() -> jinja2.Environment:
     )
     env.filters["human_date"] = human_date
     env.filters["safe_http_url"] = safe_http_url
-    env.filters["host"] = lambda url: urlsplit(url).netloc if url else ""
+    env.filters["source_label"] = source_label
     return env
 
 
-def render_html(timeline: Timeline, *, title: str | None = None) -> str:
-    """One self-contained HTML page (no network fetches); all article text escaped."""
+def render_html(
+    timeline: Timeline, *, title: str | None = None, events: Iterable[Event] | None = None
+) -> str:
+    """One self-contained HTML page (no network fetches); all article text escaped.
+
+    With ``events``, each entry lists its events (type, status, participants, dating).
+    """
     style = _template_text("timeline.css")
     script = _template_text("timeline.js")
     csp = (
@@ -599,10 +692,11 @@ def render_html(timeline: Timeline, *, title: str | None = None) -> str:
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
+    summaries = _event_summaries(events)
     template = _html_environment().get_template("timeline.html")
     page = template.render(
         timeline=timeline,
-        entries=[_entry_view(e) for e in timeline.entries],
+        entries=[_entry_view(e, summaries) for e in timeline.entries],
         page_title=page_title,
         summary=timeline.report.summary(),
         params=_params_line(timeline.params),
@@ -614,9 +708,10 @@ def render_html(timeline: Timeline, *, title: str | None = None) -> str:
     return strip_control_chars(page)
 
 
-def _entry_view(entry: TimelineEntry) -> dict[str, Any]:
+def _entry_view(entry: TimelineEntry, summaries: Mapping[str, EventSummary]) -> dict[str, Any]:
     return {
         "entry": entry,
+        "events": [(event_id, summaries.get(event_id)) for event_id in entry.event_ids],
         "anchor": "d-" + "".join(ch if ch.isalnum() or ch == "-" else "_" for ch in entry.date),
         "sentences": [
             {
@@ -655,10 +750,13 @@ def write_outputs(
         return written[name]
 
     write_timeline_json(timeline, target("timeline.json"))
-    target("timeline.md").write_text(render_markdown(timeline), encoding="utf-8")
-    target("timeline.html").write_text(render_html(timeline, title=title), encoding="utf-8")
-    if events is not None:
-        event_list = list(events)
+    event_list = list(events) if events is not None else None
+    event_records = [e for e in event_list or () if isinstance(e, Event)]
+    markdown = render_markdown(timeline, events=event_records)
+    target("timeline.md").write_text(markdown, encoding="utf-8")
+    page = render_html(timeline, title=title, events=event_records)
+    target("timeline.html").write_text(page, encoding="utf-8")
+    if event_list is not None:
         write_events_jsonl(event_list, target("events.jsonl"))
         write_events_csv(event_list, target("events.csv"))
     if entities is not None:
