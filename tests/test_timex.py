@@ -570,6 +570,26 @@ def test_never_crashes_and_values_are_well_formed(
         assert m.rule
 
 
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(text=st.lists(_WORDS, min_size=1, max_size=12).map(" ".join))
+def test_first_character_dispatch_agrees_with_the_full_matcher(
+    tagger: TimeTagger, text: str
+) -> None:
+    """The speed-up may not change what matches: same rule, same span, at every word."""
+    book = tagger.rulebook
+    for word in re.finditer(r"\b\w", text):
+        position = word.start()
+        subset, groups = book.dispatch.get(
+            text[position].lower(), (book.matcher, book.rule_by_group)
+        )
+        fast, full = subset.match(text, position), book.matcher.match(text, position)
+        assert (fast and fast.span()) == (full and full.span())
+        if fast and full:
+            assert groups[fast.lastindex or 0].id == book.rule_by_group[full.lastindex or 0].id
+
+
 def test_validator_rejects_malformed_values() -> None:
     for bad in ("2022-13", "P", "2022-W", "20222", "XXXX-WXX-8", "PRESENT", "P3", "2022-09-08T25"):
         assert not is_timex_value(bad), bad

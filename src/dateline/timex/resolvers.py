@@ -378,7 +378,7 @@ def resolve_offset(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resol
         if base is not None and unit == "WE":
             base = Point("week", year=base.year, week=base.week, weekend=True)
     if base is None:
-        return _unknown(ctx.anchor, granularity, unit)
+        return _unknown(granularity, unit)
     shifted = base.shift(unit, steps)
     if shifted is None:
         return None
@@ -398,7 +398,7 @@ def _coarsen(point: Point, granularity: str, unit: str) -> Point | None:
     return None
 
 
-def _unknown(anchor: Anchor, granularity: str, unit: str) -> Resolution:
+def _unknown(granularity: str, unit: str) -> Resolution:
     """Relative to an anchor too coarse to resolve: keep what is known, X for the rest."""
     point = Point(granularity, year=None, weekend=unit == "WE")
     return Resolution(point.value(), granularity, None)

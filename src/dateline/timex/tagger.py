@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dateline.records import Granularity, TimeMention, TimexType
-from dateline.timex.calendar import Anchor, Point, parse_anchor
+from dateline.timex.calendar import Point, parse_anchor
 from dateline.timex.normalise import normalise
 from dateline.timex.resolvers import RESOLVER_FUNCTIONS, Context, Part, Resolution
 from dateline.timex.rulebook import Rule, RuleBook, load_rulebook
@@ -326,4 +326,4 @@ def resolve_time_expressions(
     return (tagger or TimeTagger()).tag(text, anchor)
 
 
-__all__ = ["Anchor", "TimeTagger", "resolve_time_expressions", "sentence_tense"]
+__all__ = ["TimeTagger", "resolve_time_expressions", "sentence_tense"]
