@@ -27,9 +27,11 @@ from dateline.export import (
     read_timeline_json,
     render_html,
     render_markdown,
+    render_timelinejs_html,
     safe_http_url,
     timeline_from_dict,
     timeline_to_dict,
+    timelinejs_data,
     write_entities_json,
     write_events_csv,
     write_events_jsonl,
@@ -591,6 +593,51 @@ def test_empty_timeline_renders() -> None:
 )
 def test_only_http_urls_become_links(url: str | None, linked: str | None) -> None:
     assert safe_http_url(url) == linked
+
+
+def test_timelinejs_data_places_dates_and_escapes_text() -> None:
+    timeline = sample_timeline()
+    data = timelinejs_data(timeline)
+    assert data["title"]["text"]["headline"] == "Timeline: india japan defence"
+    first, second = data["events"]
+    assert first["start_date"] == {"year": 2022, "month": 3, "display_date": "March 2022 (month)"}
+    assert second["start_date"]["day"] == 8
+    body = lxml.html.fragment_fromstring(first["text"]["text"], create_parent="div")
+    assert not body.xpath("//script")
+    assert "<script>alert(1)</script>" in body.text_content()
+    assert body.xpath("//a/@href") == ["https://www.example-hindu.test/news/talks?id=1&lang=en"]
+    assert "&lt;script&gt;" in first["text"]["headline"]
+
+
+def test_timelinejs_page_is_one_offline_file() -> None:
+    timeline = sample_timeline()
+    page = render_timelinejs_html(timeline)
+    tree = lxml.html.document_fromstring(page)
+    scripts = tree.xpath("//script")
+    assert [s.get("type") for s in scripts] == ["application/json", None, None]
+    data = json.loads(scripts[0].text)
+    assert data == timelinejs_data(timeline)
+    assert "</" not in scripts[0].text and "<" not in scripts[0].text
+    assert "font: null" in scripts[2].text and "script_path" in scripts[2].text
+    assert not tree.xpath("//*[@src] | //link")
+    csp = tree.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert "default-src 'none'" in csp and "unsafe" not in csp
+    style = tree.xpath("//style")[0].text
+    assert "tl-icons" in style and "url(../" not in style and "sourceMappingURL" not in page
+    written = write_outputs(timeline, Path(tempfile.mkdtemp()), timelinejs=True)
+    assert written["timeline-js.html"].read_text(encoding="utf-8") == page
+
+
+def test_timelinejs_skips_dates_it_cannot_place() -> None:
+    timeline = sample_timeline()
+    decade = TimelineEntry(date="201", granularity="decade", sentences=(), score=1.0)
+    week = TimelineEntry(date="2022-W10", granularity="week", sentences=(), score=1.0)
+    data = timelinejs_data(
+        Timeline(entries=(decade, week), query=None, report=timeline.report, params={})
+    )
+    assert [e["start_date"]["year"] for e in data["events"]] == [2022]
+    assert "month" not in data["events"][0]["start_date"]
+    assert "1 date(s) too coarse to place" in data["title"]["text"]["text"]
 
 
 # --------------------------------------------------------------------------- events and entities

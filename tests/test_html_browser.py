@@ -12,7 +12,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from dateline.export import render_html
+from dateline.export import render_html, render_timelinejs_html
 from dateline.records import (
     IngestReport,
     SourceRef,
@@ -114,4 +114,21 @@ def test_injected_script_does_not_run_and_ours_does(tmp_path: Path) -> None:
     text = dom.text_content()
     for payload in INJECTED:
         assert payload in text  # shown to the reader as text
+    assert not dom.xpath("//a[starts-with(@href, 'javascript:')]")
+
+
+def test_timelinejs_view_renders_offline_without_running_article_text(tmp_path: Path) -> None:
+    page = tmp_path / "timeline-js.html"
+    page.write_text(render_timelinejs_html(hostile_timeline(), title=PAGE_TITLE), encoding="utf-8")
+
+    dom = lxml.html.document_fromstring(dump_dom(page))
+
+    assert dom.findtext(".//title") == PAGE_TITLE
+    # TimelineJS built its widget (so its script ran offline) with a slide per line's date ...
+    assert dom.xpath("//div[contains(@class, 'tl-timeline')]")
+    slides = dom.xpath("//div[contains(@class, 'tl-slide-content')]")
+    assert len(slides) >= 2  # the title slide and the one date
+    # ... and showed the injected markup as text.
+    assert not dom.xpath("//img | //svg | //iframe")
+    assert "<script>document.title = 'pwned-script';</script>" in dom.text_content()
     assert not dom.xpath("//a[starts-with(@href, 'javascript:')]")

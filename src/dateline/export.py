@@ -41,8 +41,10 @@ import csv
 import dataclasses
 import enum
 import hashlib
+import html
 import json
 import math
+import re
 import types
 import typing
 from collections.abc import Iterable, Mapping
@@ -724,6 +726,134 @@ def _entry_view(entry: TimelineEntry, summaries: Mapping[str, EventSummary]) -> 
     }
 
 
+# --------------------------------------------------------------------------- TimelineJS view (optional)
+
+_VENDOR_TIMELINEJS = ("vendor", "timelinejs")
+_ICON_FONT_FACE = re.compile(r"@font-face\s*\{\s*font-family:\s*'tl-icons';[^}]*\}")
+_SOURCE_MAP_COMMENT = re.compile(r"\n?/[/*]# sourceMappingURL=[^\n]*\n?\s*$")
+_DATE_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def timelinejs_data(timeline: Timeline) -> dict[str, Any]:
+    """The timeline in TimelineJS's JSON format (title slide + one slide per date).
+
+    TimelineJS treats ``headline``/``text`` as HTML, so every piece of article text is escaped
+    here and only http(s) URLs become links. Entries whose date has no four-digit year (decades,
+    centuries) cannot be placed and are counted on the title slide instead.
+    """
+    slides: list[dict[str, Any]] = []
+    unplaced = 0
+    for number, entry in enumerate(timeline.entries):
+        start_date = _timelinejs_date(entry.date, entry.granularity)
+        if start_date is None:
+            unplaced += 1
+            continue
+        first = entry.sentences[0].text if entry.sentences else entry.date
+        slides.append(
+            {
+                "start_date": start_date,
+                "unique_id": f"dl-{number}",
+                "text": {
+                    "headline": html.escape(_shorten(" ".join(first.split()), 90)),
+                    "text": _timelinejs_entry_html(entry),
+                },
+            }
+        )
+    intro = [f"<p>{html.escape(timeline.report.summary())}.</p>"]
+    if unplaced:
+        intro.append(f"<p>{unplaced} date(s) too coarse to place (decades, centuries).</p>")
+    headline = f"Timeline: {timeline.query}" if timeline.query else "Timeline"
+    return {
+        "title": {"text": {"headline": html.escape(headline), "text": "".join(intro)}},
+        "events": slides,
+    }
+
+
+def _timelinejs_date(value: str, granularity: str) -> dict[str, Any] | None:
+    match = _DATE_PREFIX.match(value)
+    if match is None:
+        return None
+    year, month, day = match.groups()
+    out: dict[str, Any] = {"year": int(year)}
+    if month and 1 <= int(month) <= 12:
+        out["month"] = int(month)
+        if day and 1 <= int(day) <= 31:
+            out["day"] = int(day)
+    out["display_date"] = html.escape(f"{human_date(value, granularity)} ({granularity})")
+    return out
+
+
+def _timelinejs_entry_html(entry: TimelineEntry) -> str:
+    parts = []
+    for sentence in entry.sentences:
+        parts.append(f'<p class="dl-line">{html.escape(strip_control_chars(sentence.text))}</p>')
+        meta = [
+            f"dated by “{html.escape(sentence.date_evidence)}”"
+            if sentence.date_evidence
+            else "dated by publication date"
+        ]
+        for ref in sentence.sources:
+            label = html.escape(source_label(ref))
+            href = safe_http_url(ref.url)
+            cite = f'<a href="{html.escape(href)}">{label}</a>' if href else label
+            if ref.title:
+                cite += f" “{html.escape(ref.title)}”"
+            meta.append(f"{cite} <code>{html.escape(ref.article_id)}</code>")
+        if sentence.article_id not in {ref.article_id for ref in sentence.sources}:
+            meta.append(f"article <code>{html.escape(sentence.article_id)}</code>")
+        parts.append(f'<p class="dl-meta">{" · ".join(meta)}</p>')
+    if entry.event_ids:
+        ids = ", ".join(f"<code>{html.escape(i)}</code>" for i in entry.event_ids)
+        parts.append(f'<p class="dl-meta">events {ids}</p>')
+    return strip_control_chars("".join(parts))
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def render_timelinejs_html(timeline: Timeline, *, title: str | None = None) -> str:
+    """An optional interactive view: TimelineJS (vendored, MPL-2.0) inlined into one file.
+
+    Works offline: the library, its stylesheet and icon font are inlined, ``font`` is null, the
+    data is embedded, and a Content-Security-Policy allows only these scripts and no network
+    requests. ``timeline.html`` remains the dependency-free default.
+    """
+    vendor = resources.files("dateline").joinpath("templates", *_VENDOR_TIMELINEJS)
+    library = _SOURCE_MAP_COMMENT.sub("\n", vendor.joinpath("timeline.js").read_text("utf-8"))
+    font = base64.b64encode(vendor.joinpath("tl-icons.woff2").read_bytes()).decode("ascii")
+    library_css = _SOURCE_MAP_COMMENT.sub("\n", vendor.joinpath("timeline.css").read_text("utf-8"))
+    library_css, replaced = _ICON_FONT_FACE.subn(
+        "@font-face { font-family: 'tl-icons'; font-weight: normal; font-style: normal; "
+        f"src: url(data:font/woff2;base64,{font}) format('woff2'); }}",
+        library_css,
+    )
+    if replaced != 1:
+        raise ConfigurationError("vendored TimelineJS stylesheet: icon @font-face not found")
+    style = library_css + "\n" + _template_text("timeline-js.css")
+    init = _template_text("timeline-js-init.js")
+    data = json.dumps(timelinejs_data(timeline), ensure_ascii=False, allow_nan=False)
+    # Inside <script type="application/json"> nothing may look like a tag or a comment.
+    data = data.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    csp = (
+        "default-src 'none'; "
+        f"script-src {_csp_hash(library)} {_csp_hash(init)}; "
+        f"style-src {_csp_hash(style)}; "
+        "font-src data:; img-src data:; base-uri 'none'; form-action 'none'"
+    )
+    page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
+    template = _html_environment().get_template("timeline-js.html")
+    return template.render(
+        page_title=page_title,
+        version=__version__,
+        csp=csp,
+        style=Markup(style),
+        library=Markup(library),
+        init=Markup(init),
+        data=Markup(data),
+    )
+
+
 # --------------------------------------------------------------------------- all outputs
 
 
@@ -734,12 +864,14 @@ def write_outputs(
     events: Iterable[Any] | None = None,
     entities: Iterable[Any] | None = None,
     title: str | None = None,
+    timelinejs: bool = False,
 ) -> dict[str, Path]:
     """Write every output of a run into ``out_dir`` (created); returns file name → path.
 
     Always ``timeline.json``, ``timeline.md``, ``timeline.html``; ``events.jsonl`` and
     ``events.csv`` when ``events`` is given, ``entities.json`` when ``entities`` is given (empty
-    iterables still write their files, so "no events found" is visible).
+    iterables still write their files, so "no events found" is visible); ``timeline-js.html``
+    (the optional TimelineJS view, about 350 kB) when ``timelinejs`` is true.
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -756,6 +888,9 @@ def write_outputs(
     target("timeline.md").write_text(markdown, encoding="utf-8")
     page = render_html(timeline, title=title, events=event_records)
     target("timeline.html").write_text(page, encoding="utf-8")
+    if timelinejs:
+        interactive = render_timelinejs_html(timeline, title=title)
+        target("timeline-js.html").write_text(interactive, encoding="utf-8")
     if event_list is not None:
         write_events_jsonl(event_list, target("events.jsonl"))
         write_events_csv(event_list, target("events.csv"))
