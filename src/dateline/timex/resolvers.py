@@ -471,6 +471,8 @@ def resolve_set(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resoluti
     if "month" in parts:
         month = _int(parts, "month")
         return Resolution(f"XXXX-{month:02d}", "none", None) if month else None
+    if "season" in parts:
+        return Resolution(f"XXXX-{parts['season'].value}", "none", None)
     if "part_of_day" in parts:
         return Resolution(f"XXXX-XX-XXT{parts['part_of_day'].value}", "none", None)
     if "unit" in parts:
