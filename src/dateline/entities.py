@@ -57,6 +57,9 @@ MentionKey = tuple[str, int, int]
 #: Words a title phrase never runs back across ("the Vice Minister", "Aramane and Oka").
 _PHRASE_STOPS = frozenset({"the", "a", "an", "and", "by", "with", "between", "from", "said"})
 _FUNCTION_WORDS = frozenset({"of", "for", "the", "and", "to", "a", "an"})
+_MONTH = re.compile(
+    r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,9 +292,15 @@ def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
     if not stripped or (not stripped[:1].isupper() and not stripped[:1].isdigit()):
         return False
     words = _tokens(stripped)
-    if not words or all(w in titles.title_words or w in _FUNCTION_WORDS for w in words):
+    if not words or all(
+        w in titles.title_words or w.removesuffix("s") in titles.title_words or w in _FUNCTION_WORDS
+        for w in words
+    ):
+        return False  # "Defence", "Ministers": a title is not a name
+    if cls in ("PERSON", "GPE") and any(c.isdigit() for c in stripped):
         return False
-    return not (cls == "PERSON" and any(c.isdigit() for c in stripped))
+    # "November-2024", "March 2023": dates that NER took for a name.
+    return not (_MONTH.search(stripped) and re.search(r"\d", stripped))
 
 
 def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> None:
@@ -407,8 +416,12 @@ def _cluster_organisations(
     long_forms = {k: g for (cls, k), g in by_key.items() if cls == "ORG" and " " in k}
     for short, longs in defined.items():
         targets = [long_forms[k] for k in longs if k in long_forms]
-        shorts = by_key.get(("ORG", org_key(short, titles)), [])
+        # NER labels a short form any way it likes ("MoD" as GPE): match it by its text.
+        short_key = org_key(short, titles)
+        shorts = [m for (_cls, key), group in by_key.items() if key == short_key for m in group]
         if len(targets) == 1:
+            for m in shorts:
+                m.cls, m.label = "ORG", "ORG"
             extra_aliases[targets[0][0].key].add(short)
             for m in shorts:
                 clusters.union(targets[0][0].key, m.key)

@@ -51,10 +51,10 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
 
     from spacy.language import Language
-    from spacy.tokens import Span, Token
 
-#: spaCy components the extraction needs (the parser listens to the shared ``tok2vec``).
-REQUIRED_COMPONENTS: tuple[str, ...] = ("tok2vec", "tagger", "parser")
+#: spaCy components the extraction runs itself: none beyond the tokenizer (NER must have run on
+#: the candidate sentences; see :func:`is_candidate_sentence`).
+REQUIRED_COMPONENTS: tuple[str, ...] = ()
 #: Entity labels that can be an actor or recipient.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 #: Entity labels that can be where an event took place.
@@ -139,11 +139,24 @@ _VISIT_WORDS = frozenset({"visit", "visits", "trip", "tour", "travel", "journey"
 
 
 def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
-    """Cheap text-only test run before NER: a trigger word and a capitalised non-initial word."""
+    """Cheap text-only test run before NER: a usable trigger word and a capitalised non-initial
+    word (a name, probably). A noun trigger that needs a governing verb ("agreement" needs
+    "signed", "aid" needs "provided") counts only when one of those verbs is in the sentence."""
     words = _WORD.findall(text)
-    if not any(w.lower() in lexicon.triggers for w in words):
-        return False
-    return any(w[:1].isupper() for w in words[1:])
+    lowered: set[str] | None = None
+    found = False
+    for word in words:
+        trigger = word.lower()
+        if trigger not in lexicon.triggers:
+            continue
+        heads = lexicon.needs_head.get(trigger)
+        if heads is not None:
+            lowered = lowered if lowered is not None else {w.lower() for w in words}
+            if not heads & lowered:
+                continue
+        found = True
+        break
+    return found and any(w[:1].isupper() for w in words[1:])
 
 
 def _has_actor(sentence: Sentence) -> bool:
@@ -156,7 +169,10 @@ def extract_event_mentions(
     nlp: Language,
     lexicon: TriggerLexicon = LEXICON,
 ) -> tuple[EventMention, ...]:
-    """Event mentions of one article; parses only the candidate sentences that have an actor."""
+    """Event mentions of one article, from the candidate sentences that have an actor entity.
+
+    Only spaCy's tokenizer runs here (no tagger or parser: see the module docstring for why).
+    """
     chosen = [
         s
         for s in sentences
@@ -164,16 +180,27 @@ def extract_event_mentions(
     ]
     if not chosen:
         return ()
-    enabled = [c for c in REQUIRED_COMPONENTS if c in nlp.pipe_names]
     context = _ArticleContext(article, sentences)
     found: list[EventMention] = []
-    with nlp.select_pipes(enable=enabled):
-        docs = nlp.pipe([s.text for s in chosen], batch_size=32)
-        for sentence, doc in zip(chosen, docs, strict=True):
-            mentions = _sentence_mentions(article, sentence, doc[:], context, lexicon)
-            found.extend(mentions)
-            context.remember(mentions)
+    for sentence, doc in zip(chosen, (nlp.make_doc(s.text) for s in chosen), strict=True):
+        tokens = [_Tok(t.text, t.lower_, sentence.start + t.idx) for t in doc]
+        mentions = _sentence_mentions(article, sentence, tokens, context, lexicon)
+        found.extend(mentions)
+        context.remember(mentions)
     return tuple(found)
+
+
+@dataclass(frozen=True, slots=True)
+class _Tok:
+    """A token of a sentence: its text and its offset in the article."""
+
+    text: str
+    lower: str
+    start: int
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
 
 
 class _ArticleContext:
@@ -193,8 +220,9 @@ class _ArticleContext:
             people = [a for a in m.actors if a.label == "PERSON"]
             if people:
                 self.last_actor = people[0]
-            if m.type == "CONSULT" and len(m.actors) + len(m.recipients) >= 2:
-                self.last_participants = m.actors + m.recipients
+            participants = m.actors + m.recipients
+            if m.type == "CONSULT" and sum(p.label == "PERSON" for p in participants) >= 2:
+                self.last_participants = participants
 
     def person_before(self, offset: int, title_words: Sequence[str]) -> MentionText | None:
         """The last person named before ``offset``; with a title, one introduced with it."""
@@ -213,66 +241,131 @@ def _mention_text(entity: EntityMention) -> MentionText:
     return MentionText(entity.text, entity.start, entity.end, entity.label)
 
 
-def _coarse_pos(token: Token) -> str:
-    if token.pos_ in ("VERB", "AUX") or token.tag_.startswith("VB"):
-        return "V"
-    if token.pos_ in ("NOUN", "PROPN") or token.tag_.startswith("NN"):
-        return "N"
-    return ""
+#: Tokens that end a clause for the purpose of finding a trigger's subject and modals.
+_CLAUSE_BREAKS = frozenset(
+    {
+        ",",
+        ";",
+        ":",
+        "(",
+        ")",
+        "—",
+        "–",
+        "-",
+        "“",
+        "”",
+        '"',
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "while",
+        "whereas",
+        "but",
+        "because",
+        "although",
+        "though",
+        "after",
+        "before",
+        "when",
+        "that",
+        "since",
+        "until",
+        "where",
+    }
+)
+#: Prepositions that end an object phrase ("met X *in* Tokyo *on* Monday").
+_PHRASE_ENDS = frozenset(
+    {
+        "in",
+        "at",
+        "on",
+        "during",
+        "after",
+        "before",
+        "since",
+        "by",
+        "from",
+        "over",
+        "amid",
+        "about",
+        "regarding",
+        "under",
+        "as",
+        "into",
+        "through",
+        "and",
+        "or",
+    }
+)
+_NEGATIONS = frozenset({"not", "n't", "never", "no"})
+_PRONOUNS = frozenset({"he", "she"})
 
 
-def _governor(token: Token) -> Token:
-    """The verb a noun trigger hangs from ("held *talks*" → held), or the trigger itself."""
-    if _coarse_pos(token) == "V":
-        return token
-    if token.dep_ in ("dobj", "nsubj", "nsubjpass", "attr", "appos") and token.head is not token:
-        return token.head
-    return token
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """An entity over token positions [first, last]."""
+
+    first: int
+    last: int
+    mention: MentionText
+
+
+def _entity_spans(tokens: Sequence[_Tok], entities: Sequence[EntityMention]) -> list[_Span]:
+    spans: list[_Span] = []
+    for entity in entities:
+        inside = [i for i, t in enumerate(tokens) if entity.start <= t.start < entity.end]
+        if inside:
+            spans.append(_Span(inside[0], inside[-1], _mention_text(entity)))
+    return spans
+
+
+def _clause_start(tokens: Sequence[_Tok], index: int) -> int:
+    for i in range(index - 1, -1, -1):
+        if tokens[i].lower in _CLAUSE_BREAKS:
+            return i + 1
+    return 0
 
 
 def _sentence_mentions(
     article: Article,
     sentence: Sentence,
-    span: Span,
+    tokens: Sequence[_Tok],
     context: _ArticleContext,
     lexicon: TriggerLexicon,
 ) -> list[EventMention]:
-    base = sentence.start
     entities = [e for e in sentence.entities if sentence.start <= e.start < sentence.end]
-    by_token: dict[int, EntityMention] = {}
-    for entity in entities:
-        for token in span:
-            if entity.start <= base + token.idx < entity.end:
-                by_token[token.i] = entity
-    lowered = {t.lower_ for t in span}
-    out: list[EventMention] = []
-    seen_types: set[str] = set()
-    for token in span:
-        entry = lexicon.triggers.get(token.lower_)
-        if entry is None or token.i in by_token:
+    spans = _entity_spans(tokens, entities)
+    in_entity = {i for s in spans for i in range(s.first, s.last + 1)}
+    lowered = {t.lower for t in tokens}
+    # Per PLOVER type, one mention per sentence ("met ... at the meeting" is one claim): the
+    # first trigger whose participants are next to it, else the first with any participants.
+    chosen: dict[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]] = {}
+    direct_types: set[str] = set()
+    for index, token in enumerate(tokens):
+        entry = lexicon.triggers.get(token.lower)
+        if entry is None or index in in_entity or entry[0] in direct_types:
             continue
-        event_type, pos = entry
-        coarse = _coarse_pos(token)
-        if coarse not in pos:
+        required_heads = lexicon.needs_head.get(token.lower)
+        if required_heads is not None and not _has_head(tokens, index, required_heads):
             continue
-        governor = _governor(token)
-        required_heads = lexicon.needs_head.get(token.lower_)
-        if required_heads is not None and governor.lower_ not in required_heads:
-            continue
-        if event_type in seen_types:
-            continue  # one mention per type per sentence: "met ... at the meeting" is one claim
-        actors, recipients = _participants(token, governor, by_token, context, base, lexicon)
+        actors, recipients, direct = _participants(tokens, index, spans, context, lexicon)
         if not actors and not recipients:
             continue
-        seen_types.add(event_type)
-        status = _status(token, governor, lexicon)
-        date, granularity, date_evidence, conflicts = _date(article, sentence, token, base)
+        if direct or entry[0] not in chosen:
+            chosen[entry[0]] = (index, actors, recipients)
+        if direct:
+            direct_types.add(entry[0])
+    out: list[EventMention] = []
+    for event_type, (index, actors, recipients) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
+        token = tokens[index]
+        status = _status(tokens, index, lexicon)
+        date, granularity, date_evidence, conflicts = _date(article, sentence, token.start)
         if status == "reported" and date and _after_publication(article, date):
             status = "planned"
         if status != "reported" and date_evidence is not None and not date_evidence.expression:
             # The publication date is not evidence for a planned or hypothetical event's date.
             date, granularity, date_evidence = None, "none", None
-        location = _location(span, by_token, actors + recipients)
         out.append(
             EventMention(
                 article_id=article.id,
@@ -280,14 +373,14 @@ def _sentence_mentions(
                 type=event_type,
                 mode=_mode(event_type, lowered, lexicon),
                 trigger=token.text,
-                trigger_start=base + token.idx,
-                trigger_end=base + token.idx + len(token.text),
+                trigger_start=token.start,
+                trigger_end=token.end,
                 actors=actors,
                 recipients=recipients,
                 date=date,
                 granularity=granularity,
                 date_evidence=date_evidence,
-                location=location,
+                location=_location(tokens, index, spans, actors + recipients),
                 status=status,
                 evidence=Evidence(sentence.text, article.id, sentence.start, sentence.end),
                 conflicts=conflicts,
@@ -296,96 +389,198 @@ def _sentence_mentions(
     return out
 
 
-def _entities_in(
-    tokens: Sequence[Token] | Span, by_token: Mapping[int, EntityMention]
-) -> list[MentionText]:
+def _has_head(tokens: Sequence[_Tok], index: int, heads: frozenset[str]) -> bool:
+    """ "signed an agreement" / "the agreement was signed": the verb a noun trigger needs."""
+    before = [t.lower for t in tokens[max(0, index - 4) : index]]
+    after = [t.lower for t in tokens[index + 1 : index + 4]]
+    return bool(heads & set(before)) or bool(heads & set(after))
+
+
+def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[MentionText]:
     """Actor-ish entities of a phrase; when it names a person, only the people in it.
 
     "Japanese counterpart General Nakatani" is Nakatani, not Japan; "the defence minister of
-    Japan, Mr. Kishi Nobuo" is Kishi. Places after "in"/"at" are where, not who.
+    Japan, Mr. Kishi Nobuo" is Kishi. A nationality before a word ("Japanese industries") is a
+    modifier; places after "in"/"at" are where, not who.
     """
-    found: dict[tuple[int, int], MentionText] = {}
-    for token in tokens:
-        entity = by_token.get(token.i)
-        if entity is None or entity.label not in ACTOR_LABELS:
+    kept: list[MentionText] = []
+    for span in spans:
+        m = span.mention
+        if m.label not in ACTOR_LABELS:
             continue
-        if entity.label == "GPE" and _is_place_phrase(token):
+        before = tokens[span.first - 1].lower if span.first > 0 else ""
+        after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
+        if m.label == "GPE" and before in ("in", "at"):
             continue
-        if entity.label == "NORP" and token.dep_ in ("amod", "compound"):
-            continue  # "Japanese counterpart", "the Japanese Defense Minister": a modifier
-        found.setdefault((entity.start, entity.end), _mention_text(entity))
-    people = [m for m in found.values() if m.label == "PERSON"]
-    return people or list(found.values())
+        if m.label == "NORP" and after is not None and after.text[:1].isalpha():
+            continue
+        kept.append(m)
+    people = [m for m in kept if m.label == "PERSON"]
+    return _unique(people or kept)
 
 
-def _is_place_phrase(token: Token) -> bool:
-    head = token
-    while head.dep_ == "compound" and head.head is not head:
-        head = head.head
-    return head.dep_ == "pobj" and head.head.lower_ in ("in", "at")
+def _spans_between(spans: Sequence[_Span], first: int, last: int) -> list[_Span]:
+    return [s for s in spans if first <= s.first and s.last <= last]
+
+
+def _phrase_end(
+    tokens: Sequence[_Tok], start: int, *, coordinated: bool = False, appositive: bool = False
+) -> int:
+    """Last token of the noun phrase that starts at ``start``: it ends before a preposition or a
+    clause break; with ``coordinated`` it runs on over "and" ("A and B"); with ``appositive``
+    over a comma followed by a name or title ("the minister of Japan, Mr. Kishi Nobuo")."""
+    end = start
+    for i in range(start, len(tokens)):
+        low = tokens[i].lower
+        if i > start and low == "," and appositive and i + 1 < len(tokens):
+            following = tokens[i + 1].text
+            if following[:1].isupper():
+                continue
+        if i > start and coordinated and low == "and":
+            end = i
+            continue
+        if i > start and (low in _PHRASE_ENDS or low in _CLAUSE_BREAKS or low == "."):
+            break
+        if i > start and low in ("to", "with") and coordinated:
+            break
+        end = i
+    return end
+
+
+def _segments_after(tokens: Sequence[_Tok], index: int) -> list[tuple[int, int]]:
+    """The comma-separated stretches of the sentence after the trigger's own stretch."""
+    out: list[tuple[int, int]] = []
+    start: int | None = None
+    for i in range(index + 1, len(tokens)):
+        if tokens[i].lower in (",", ";", ".", ":"):
+            if start is not None and i - 1 >= start:
+                out.append((start, i - 1))
+            start = i + 1
+    if start is not None and start < len(tokens):
+        out.append((start, len(tokens) - 1))
+    return out
 
 
 def _participants(
-    trigger: Token,
-    governor: Token,
-    by_token: Mapping[int, EntityMention],
+    tokens: Sequence[_Tok],
+    index: int,
+    spans: Sequence[_Span],
     context: _ArticleContext,
-    base: int,
     lexicon: TriggerLexicon,
-) -> tuple[tuple[MentionText, ...], tuple[MentionText, ...]]:
+) -> tuple[tuple[MentionText, ...], tuple[MentionText, ...], bool]:
+    """Actors and recipients of the trigger at ``index``, and whether they were found next to
+    it (subject, object, "with"/"between" phrase) rather than elsewhere in the sentence."""
     actors: list[MentionText] = []
     recipients: list[MentionText] = []
-    for head in {trigger, governor}:
-        for child in head.children:
-            if child.dep_ == "prep" and child.lower_ == "between":
-                actors += _entities_in(list(child.subtree), by_token)
-            elif child.dep_ == "prep" and child.lower_ in ("with", "to", "for") and head is trigger:
-                named = _entities_in(list(child.subtree), by_token)
-                # "his visit to Tokyo": a place after "to" is the destination, not a recipient.
-                recipients += [m for m in named if not (child.lower_ == "to" and m.label == "GPE")]
-            elif child.dep_ == "prep" and child.lower_ == "with":
-                recipients += _entities_in(list(child.subtree), by_token)
-            elif child.dep_ == "agent":
-                actors += _entities_in(list(child.subtree), by_token)
-            elif child.dep_ in ("dobj", "dative") and child is not trigger:
-                recipients += _entities_in(list(child.subtree), by_token)
-    if not actors and not recipients and trigger.dep_ == "pobj" and governor is trigger:
-        # "during a meeting on Thursday" / "during his visit": the clause's verb says who.
-        clause = trigger.head.head
-        if clause is not trigger.head and _coarse_pos(clause) == "V":
-            return _participants(clause, clause, by_token, context, base, lexicon)
-    subjects = [c for c in governor.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
-    if governor.dep_ in ("conj", "xcomp") and not subjects:
-        subjects = [c for c in governor.head.children if c.dep_ in ("nsubj", "nsubjpass")]
-    for subject in subjects:
-        if subject.dep_ == "nsubjpass" and any(c.dep_ == "agent" for c in governor.children):
-            continue
-        named = _entities_in(list(subject.subtree), by_token)
-        if named:
-            actors += named
-            continue
-        actors += _resolve_subject(subject, context, base, lexicon)
+    clause = _clause_start(tokens, index)
+    # "talks between A and B": both sides are actors.
+    for i in range(index + 1, min(len(tokens), index + 7)):
+        if tokens[i].lower in _PHRASE_ENDS - {"and"}:
+            break
+        if tokens[i].lower == "between":
+            end = _between_end(tokens, i + 1)
+            actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
+            break
+    # "with X" / "to X" / "for X" after the trigger, and a direct object right after a verb.
+    for i in range(index + 1, len(tokens)):
+        low = tokens[i].lower
+        if low == "." or (low in _CLAUSE_BREAKS and low not in (",", "“", "”", '"')):
+            break
+        direct_object = i == index + 1 and low not in _PHRASE_ENDS and low[:1].isalpha()
+        if low in ("with", "to", "for") or direct_object:
+            start = i + 1 if low in ("with", "to", "for") else i
+            end = _phrase_end(tokens, start, appositive=True)
+            named = _keep_participants(_spans_between(spans, start, end), tokens)
+            if low == "to" and tokens[index].lower in _VISIT_WORDS:
+                named = [m for m in named if m.label not in PLACE_LABELS]
+            recipients += named
+    # The subject: names in the clause before the trigger, not inside a "with/in/at" phrase.
+    subject_spans = [
+        s
+        for s in _spans_between(spans, clause, index - 1)
+        if not (s.first > 0 and tokens[s.first - 1].lower in ("in", "at", "with", "to", "of"))
+    ]
+    if not subject_spans and clause >= 2 and tokens[clause - 1].lower == ",":
+        # "the Prime Minister of Japan, Fumio Kishida, visited India": the name before the comma.
+        subject_spans = [s for s in spans if s.last == clause - 2]
+    named_subject = _keep_participants(subject_spans, tokens)
+    if named_subject:
+        actors = named_subject + actors
+    elif not actors:
+        actors += _resolve_subject(tokens, clause, index, context, lexicon)
+    direct = bool(actors or recipients)
+    if not actors and not recipients:
+        # "It was conveyed by Singh to Oka, during a meeting": who is in the main clause.
+        for i, tok in enumerate(tokens):
+            if tok.lower == "by":
+                end = _phrase_end(tokens, i + 1, coordinated=True)
+                actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
+            elif tok.lower in ("to", "with") and i != index:
+                end = _phrase_end(tokens, i + 1, appositive=True)
+                recipients += _keep_participants(_spans_between(spans, i + 1, end), tokens)
+    if not actors and not recipients:
+        # "In the 7th Dialogue held on Wednesday, both India and Japan agreed ...": the subject
+        # of the clause that follows the trigger's opening phrase.
+        for first, last in _segments_after(tokens, index):
+            stop = next(
+                (i for i in range(first, last + 1) if tokens[i].lower in _PHRASE_ENDS - {"and"}),
+                last + 1,
+            )
+            named = _keep_participants(_spans_between(spans, first, stop - 1), tokens)
+            if named:
+                actors += named
+                break
     actors = _unique(actors)
     recipients = [r for r in _unique(recipients) if r not in actors]
-    return tuple(actors), tuple(recipients)
+    return tuple(actors), tuple(recipients), direct
+
+
+def _between_end(tokens: Sequence[_Tok], start: int) -> int:
+    """ "between A and B in Tokyo": the coordinated phrase ends at a preposition or break."""
+    end = start
+    for i in range(start, len(tokens)):
+        low = tokens[i].lower
+        if low != "and" and (low in _PHRASE_ENDS or low in _CLAUSE_BREAKS or low == "."):
+            break
+        end = i
+    return end
 
 
 def _resolve_subject(
-    subject: Token, context: _ArticleContext, base: int, lexicon: TriggerLexicon
+    tokens: Sequence[_Tok],
+    clause: int,
+    index: int,
+    context: _ArticleContext,
+    lexicon: TriggerLexicon,
 ) -> list[MentionText]:
-    words = [t.lower_ for t in subject.subtree]
+    """ "He", "the Defence Minister", "they", "the two ministers" before the trigger."""
+    words = [t.lower for t in tokens[clause:index]]
     if any(w in lexicon.plural_subjects for w in words):
         return list(context.last_participants)
-    if subject.lower_ in ("he", "she"):
+    offset = tokens[index].start
+    if any(w in _PRONOUNS for w in words) or any(w in ("his", "her") for w in words):
         if context.last_actor is not None:
             return [context.last_actor]
-        person = context.person_before(base + subject.idx, ())
+        person = context.person_before(offset, ())
         return [person] if person else []
-    if subject.lower_ in lexicon.title_subjects:
-        titles = [w for w in words if w not in ("the", "a", "an", "his", "her")]
-        person = context.person_before(base + subject.idx, titles)
+    titles = [w for w in words if w in lexicon.title_subjects]
+    if titles:
+        qualifiers = [w for w in words if w[:1].isalpha() and w not in ("the", "a", "an")]
+        person = context.person_before(offset, _title_phrase(qualifiers, lexicon))
         return [person] if person else []
     return []
+
+
+def _title_phrase(words: Sequence[str], lexicon: TriggerLexicon) -> list[str]:
+    """The title words before the verb: "the defence minister held" → ["defence", "minister"]."""
+    phrase: list[str] = []
+    for word in words:
+        if word in lexicon.title_subjects or (phrase and word not in lexicon.title_subjects):
+            phrase.append(word)
+        elif not phrase:
+            phrase = [word]
+    last_title = max(i for i, w in enumerate(phrase) if w in lexicon.title_subjects)
+    return phrase[: last_title + 1][-3:]
 
 
 def _unique(items: Sequence[MentionText]) -> list[MentionText]:
@@ -395,30 +590,29 @@ def _unique(items: Sequence[MentionText]) -> list[MentionText]:
     return list(seen.values())
 
 
-def _status(trigger: Token, governor: Token, lexicon: TriggerLexicon) -> EventStatus:
-    chain = [trigger, *([] if governor is trigger else [governor])]
-    head = governor
-    while head.dep_ in ("xcomp", "ccomp", "conj", "advcl", "relcl") and head.head is not head:
-        head = head.head
-        chain.append(head)
-    for word in chain:
-        for child in word.children:
-            if child.dep_ == "neg":
-                return "negated"
-    for word in chain:
-        for child in word.children:
-            if child.dep_ == "mark" and child.lower_ in lexicon.hypothetical_marks:
-                return "hypothetical"
-            if child.dep_ == "aux" and child.lower_ in lexicon.hypothetical_aux:
-                return "hypothetical"
-    for word in chain:
-        if word is not trigger and word.lower_ in lexicon.planned_heads:
-            return "planned"
-        for child in word.children:
-            if child.dep_ == "aux" and child.lower_ in lexicon.planned_aux:
-                return "planned"
-            if child.dep_ == "amod" and child.lower_ in lexicon.planned_nouns and word is trigger:
-                return "planned"
+def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> EventStatus:
+    """From the words of the trigger's clause before it (and "to be held" after it)."""
+    clause = _clause_start(tokens, index)
+    before = [t.lower for t in tokens[clause:index]]
+    near = before[-3:]
+    if any(w in _NEGATIONS for w in near):
+        return "negated"
+    sentence_start = [t.lower for t in tokens[:index]]
+    if any(w in lexicon.hypothetical_marks for w in before) or (
+        sentence_start and sentence_start[0] in lexicon.hypothetical_marks
+    ):
+        return "hypothetical"
+    if any(w in lexicon.hypothetical_aux for w in before):
+        return "hypothetical"
+    if any(w in lexicon.planned_aux for w in before):
+        return "planned"
+    if any(w in lexicon.planned_heads for w in before):
+        return "planned"
+    if any(w in lexicon.planned_nouns for w in before[-2:]):
+        return "planned"
+    after = [t.lower for t in tokens[index + 1 : index + 4]]
+    if after[:3] == ["to", "be", "held"] or after[:2] == ["is", "scheduled"]:
+        return "planned"
     return "reported"
 
 
@@ -430,10 +624,9 @@ def _mode(event_type: str, words: set[str], lexicon: TriggerLexicon) -> str | No
 
 
 def _date(
-    article: Article, sentence: Sentence, trigger: Token, base: int
+    article: Article, sentence: Sentence, position: int
 ) -> tuple[str | None, Granularity, DateEvidence | None, tuple[str, ...]]:
     """The nearest time mention to the trigger; the publication date when the sentence has none."""
-    position = base + trigger.idx
     dated = [m for m in sentence.time_mentions if m.type in ("DATE", "TIME")]
     if dated:
         best = min(dated, key=lambda m: (abs(m.start - position), m.start))
@@ -480,26 +673,24 @@ def _after_publication(article: Article, date: str) -> bool:
 
 
 def _location(
-    span: Span, by_token: Mapping[int, EntityMention], participants: Sequence[MentionText]
+    tokens: Sequence[_Tok], index: int, spans: Sequence[_Span], participants: Sequence[MentionText]
 ) -> MentionText | None:
+    """A place after "in"/"at" (or "visit to"), the nearest one after the trigger first."""
     taken = {(p.start, p.end) for p in participants}
-    for token in span:
-        entity = by_token.get(token.i)
-        if entity is None or entity.label not in PLACE_LABELS:
+    places: list[tuple[int, MentionText]] = []
+    for span in spans:
+        m = span.mention
+        if m.label not in PLACE_LABELS or (m.start, m.end) in taken:
             continue
-        if (entity.start, entity.end) in taken:
-            continue
-        head = token
-        while head.dep_ == "compound" and head.head is not head:
-            head = head.head
-        preposition = head.head
-        if head.dep_ != "pobj":
-            continue
-        if preposition.lower_ in ("in", "at"):
-            return _mention_text(entity)
-        if preposition.lower_ == "to" and preposition.head.lower_ in _VISIT_WORDS:
-            return _mention_text(entity)
-    return None
+        first = span.first
+        while first > 0 and tokens[first - 1].lower == "the":
+            first -= 1
+        before = tokens[first - 1].lower if first > 0 else ""
+        visit = before == "to" and first >= 2 and tokens[first - 2].lower in _VISIT_WORDS
+        if before in ("in", "at") or visit:
+            distance = span.first - index if span.first > index else 1000 + index - span.first
+            places.append((distance, m))
+    return min(places, key=lambda p: p[0])[1] if places else None
 
 
 # --------------------------------------------------------------------------- merging across articles
@@ -539,6 +730,9 @@ class _Cluster:
     units: set[str]
     articles: set[str]
     negated: bool
+    status: EventStatus
+    #: The specific modes (phone / visit / multilateral) its claims name.
+    modes: set[str]
 
 
 def _resolve_ids(entities: Any, article_id: str, items: Sequence[MentionText]) -> list[str]:
@@ -583,10 +777,13 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
             return False
         if len(shared) < 2 and claim.participants != cluster.participants:
             return False
+    if m.mode in _SPECIFIC_MODES and cluster.modes and m.mode not in cluster.modes:
+        return False  # a phone call is not the visit, nor the multilateral meeting
     same_source = claim.unit in cluster.units or m.article_id in cluster.articles
     if m.date is None or cluster.date is None:
-        # An undated claim joins only an event its own article or duplicate group reports.
-        return same_source
+        # An undated claim joins only an event its own article or duplicate group reports, with
+        # the same status: "will meet on Monday" is not the meeting reported last November.
+        return same_source and m.status == cluster.status
     if dates_compatible(m.date, cluster.date):
         return True
     apart = _days_apart(m.date, cluster.date)
@@ -645,6 +842,8 @@ def build_events(
             best.people |= claim.people
             best.units.add(claim.unit)
             best.articles.add(claim.mention.article_id)
+            if claim.mention.mode in _SPECIFIC_MODES:
+                best.modes.add(claim.mention.mode)
             if _specificity(claim.mention.date) > _specificity(best.date):
                 best.date = claim.mention.date
             continue
@@ -659,6 +858,8 @@ def build_events(
                 units={claim.unit},
                 articles={m.article_id},
                 negated=m.status == "negated",
+                status=m.status,
+                modes={m.mode} if m.mode in _SPECIFIC_MODES else set(),
             )
         )
     names = entities.names() if hasattr(entities, "names") else {}
