@@ -802,9 +802,11 @@ def _timelinejs_entry_html(entry: TimelineEntry) -> str:
         if sentence.article_id not in {ref.article_id for ref in sentence.sources}:
             meta.append(f"article <code>{html.escape(sentence.article_id)}</code>")
         parts.append(f'<p class="dl-meta">{" · ".join(meta)}</p>')
-    if entry.event_ids:
+    if 0 < len(entry.event_ids) <= 3:
         ids = ", ".join(f"<code>{html.escape(i)}</code>" for i in entry.event_ids)
         parts.append(f'<p class="dl-meta">events {ids}</p>')
+    elif entry.event_ids:
+        parts.append(f'<p class="dl-meta">{len(entry.event_ids)} events (see timeline.html)</p>')
     return strip_control_chars("".join(parts))
 
 
