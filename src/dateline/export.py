@@ -116,17 +116,23 @@ def _join(where: str, name: str) -> str:
 # --------------------------------------------------------------------------- decoding
 
 
-def record_from_jsonable(record_type: type[T], data: Any, where: str = "") -> T:
+def record_from_jsonable(
+    record_type: type[T],
+    data: Any,
+    where: str = "",
+    type_hints: dict[type, dict[str, Any]] | None = None,
+) -> T:
     """Rebuild a record of ``record_type`` from :func:`to_jsonable` output, checking every field.
 
     Unknown keys and missing keys without a default are errors, so a typo in a hand-edited file
-    is reported rather than silently dropped.
+    is reported rather than silently dropped. ``type_hints`` is a cache of resolved field types
+    that a caller decoding many records passes to every call (resolving them is the slow part).
     """
-    value: T = _decode(record_type, data, where)
+    value: T = _decode(record_type, data, where, {} if type_hints is None else type_hints)
     return value
 
 
-def _decode(tp: Any, data: Any, where: str) -> Any:
+def _decode(tp: Any, data: Any, where: str, hints: dict[type, dict[str, Any]]) -> Any:
     label = where or "value"
     if tp is Any or tp is object:
         return data
@@ -139,7 +145,7 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         errors = []
         for candidate in candidates:
             try:
-                return _decode(candidate, data, where)
+                return _decode(candidate, data, where, hints)
             except ConfigurationError as exc:
                 errors.append(str(exc))
         raise ConfigurationError(errors[0] if len(errors) == 1 else f"{label}: {data!r} fits none")
@@ -152,27 +158,31 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
         if not isinstance(data, list):
             raise ConfigurationError(f"{label}: expected an array, got {_show(data)}")
         if len(args) == 2 and args[1] is Ellipsis:
-            return tuple(_decode(args[0], item, f"{where}[{i}]") for i, item in enumerate(data))
+            return tuple(
+                _decode(args[0], item, f"{where}[{i}]", hints) for i, item in enumerate(data)
+            )
         if args and len(args) != len(data):
             raise ConfigurationError(f"{label}: expected {len(args)} items, got {len(data)}")
         item_types = args or (Any,) * len(data)
         return tuple(
-            _decode(t, item, f"{where}[{i}]")
+            _decode(t, item, f"{where}[{i}]", hints)
             for i, (t, item) in enumerate(zip(item_types, data, strict=True))
         )
     if origin in (list, set, frozenset):
         if not isinstance(data, list):
             raise ConfigurationError(f"{label}: expected an array, got {_show(data)}")
         item_type = args[0] if args else Any
-        items = [_decode(item_type, item, f"{where}[{i}]") for i, item in enumerate(data)]
+        items = [_decode(item_type, item, f"{where}[{i}]", hints) for i, item in enumerate(data)]
         return origin(items)
     if origin in (dict, Mapping) or tp in (dict, Mapping) or origin is typing.Mapping:
         if not isinstance(data, dict):
             raise ConfigurationError(f"{label}: expected an object, got {_show(data)}")
         value_type = args[1] if len(args) == 2 else Any
-        return {str(k): _decode(value_type, v, _join(where, str(k))) for k, v in data.items()}
+        return {
+            str(k): _decode(value_type, v, _join(where, str(k)), hints) for k, v in data.items()
+        }
     if isinstance(tp, type) and dataclasses.is_dataclass(tp):
-        return _decode_record(tp, data, where)
+        return _decode_record(tp, data, where, hints)
     if tp is bool:
         if not isinstance(data, bool):
             raise ConfigurationError(f"{label}: expected true or false, got {_show(data)}")
@@ -203,11 +213,15 @@ def _decode(tp: Any, data: Any, where: str) -> Any:
     raise ConfigurationError(f"{label}: cannot read a value of type {tp!r}")
 
 
-def _decode_record(record_type: type, data: Any, where: str) -> Any:
+def _decode_record(
+    record_type: type, data: Any, where: str, hints: dict[type, dict[str, Any]]
+) -> Any:
     label = where or record_type.__name__
     if not isinstance(data, dict):
         raise ConfigurationError(f"{label}: expected an object, got {_show(data)}")
-    hints = typing.get_type_hints(record_type)
+    if record_type not in hints:
+        hints[record_type] = typing.get_type_hints(record_type)
+    field_types = hints[record_type]
     fields = {f.name: f for f in dataclasses.fields(record_type) if f.init}
     unknown = sorted(set(data) - set(fields))
     if unknown:
@@ -223,7 +237,7 @@ def _decode_record(record_type: type, data: Any, where: str) -> Any:
             if has_default:
                 continue
             raise ConfigurationError(f"{_join(where, name)}: missing (required)")
-        kwargs[name] = _decode(hints[name], data[name], _join(where, name))
+        kwargs[name] = _decode(field_types[name], data[name], _join(where, name), hints)
     return record_type(**kwargs)
 
 
@@ -311,6 +325,7 @@ def read_events_jsonl(path: Path, record_type: type[Any] | None = None) -> list[
     A malformed line raises ConfigurationError naming ``path:line`` and the field.
     """
     out: list[Any] = []
+    type_hints: dict[type, dict[str, Any]] = {}
     with Path(path).open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
@@ -325,7 +340,7 @@ def read_events_jsonl(path: Path, record_type: type[Any] | None = None) -> list[
                 out.append(data)
                 continue
             try:
-                out.append(record_from_jsonable(record_type, data))
+                out.append(record_from_jsonable(record_type, data, type_hints=type_hints))
             except ConfigurationError as exc:
                 raise ConfigurationError(f"{path}:{number}: {exc}") from exc
     return out
@@ -416,7 +431,11 @@ def read_entities_json(path: Path, record_type: type[Any] | None = None) -> list
     if record_type is None:
         return items
     try:
-        return [record_from_jsonable(record_type, e, f"entities[{i}]") for i, e in enumerate(items)]
+        type_hints: dict[type, dict[str, Any]] = {}
+        return [
+            record_from_jsonable(record_type, e, f"entities[{i}]", type_hints)
+            for i, e in enumerate(items)
+        ]
     except ConfigurationError as exc:
         raise ConfigurationError(f"{path}: {exc}") from exc
 
