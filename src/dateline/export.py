@@ -21,7 +21,8 @@ files follow :mod:`dateline.records` field for field and a reader can rebuild th
                                  "sources": [{"article_id", "url", "source", "title",
                                               "published", "path"}]}]}]}
 
-``events.jsonl``: one event per line, its fields as named on the record (PLOVER names).
+``events.jsonl``: one event per line, its fields as named on the record (PLOVER names); U+0085,
+U+2028 and U+2029 are written as ``\\u`` escapes so no reader splits a line inside a string.
 ``entities.json``: ``{"schema": "dateline.entities/1", "entities": [...]}``.
 ``events.csv``: one row per event, one column per record field in field order; lists of plain
 values are joined with ``"; "``, nested records and mappings (and lists of them) are compact JSON,
@@ -31,7 +32,9 @@ gets a leading ``'`` so spreadsheets show it instead of evaluating it as a formu
 The HTML page is one self-contained file: inline CSS and a small inline script (filter box,
 sources toggle) allowed by a Content-Security-Policy that names their hashes, so nothing else on
 the page can run or load; all article text is escaped by jinja2's autoescape and only ``http(s)``
-URLs become links.
+URLs become links. ``timeline-js.html`` (optional, ``write_outputs(..., timelinejs=True)``) is
+the same timeline in TimelineJS, vendored under ``templates/vendor/timelinejs`` (MPL-2.0) and
+inlined so that it too works offline.
 """
 
 from __future__ import annotations
