@@ -557,6 +557,24 @@ def test_markdown_keeps_underscores_inside_words_readable() -> None:
     assert "<em>" not in rendered.replace("<em>(dated by publication date)</em>", "")
 
 
+def test_cited_articles_are_indexed_once_with_their_line_counts() -> None:
+    timeline = sample_timeline()
+    tree = lxml.html.document_fromstring(render_html(timeline))
+    rows = tree.xpath("//details[@class='articles']//tbody/tr")
+    table = [[flat(td.text_content()) for td in row.xpath("./td")] for row in rows]
+    assert table == [
+        ["a-000", "The Example Hindu", "Ministers <hold> talks", "2022-09-09", "2"],
+        ["a-001", "Wire & Co", "", "", "1"],
+        ["a-002", "article", "", "", "1"],
+        ["a-003", "article", "", "", "1"],
+    ]
+    assert rows[0].xpath(".//a/@href") == ["https://www.example-hindu.test/news/talks?id=1&lang=en"]
+    md = render_markdown(timeline)
+    index = md[md.index("## Articles cited (4)") :]
+    assert index.count("\n- ") == 4
+    assert "`a-000` — cited by 2 line(s)" in index
+
+
 def test_html_is_self_contained() -> None:
     page = render_html(sample_timeline())
     for pattern in (r"@import", r"url\(", r"<link\b", r"\bsrc=", r"fonts\.googleapis", r"fetch\("):

@@ -558,6 +558,33 @@ def summarise_event(event: Event) -> EventSummary:
     )
 
 
+def cited_articles(timeline: Timeline) -> list[tuple[SourceRef, int]]:
+    """Every article the timeline cites, once (first reference seen), with how many lines cite it.
+
+    In order of first citation, so the index reads in timeline order.
+    """
+    refs: dict[str, SourceRef] = {}
+    counts: dict[str, int] = {}
+    for entry in timeline.entries:
+        for sentence in entry.sentences:
+            cited = {ref.article_id: ref for ref in sentence.sources}
+            cited.setdefault(sentence.article_id, SourceRef(article_id=sentence.article_id))
+            for article_id, ref in cited.items():
+                if article_id not in refs or _richer(ref, refs[article_id]):
+                    refs[article_id] = ref
+                counts[article_id] = counts.get(article_id, 0) + 1
+    return [(ref, counts[article_id]) for article_id, ref in refs.items()]
+
+
+def _richer(candidate: SourceRef, current: SourceRef) -> bool:
+    """True when ``candidate`` says more about the article than ``current`` (e.g. has a URL)."""
+
+    def known(ref: SourceRef) -> int:
+        return sum(v is not None for v in (ref.url, ref.source, ref.title, ref.published, ref.path))
+
+    return known(candidate) > known(current)
+
+
 def _names(ids: tuple[str, ...], names: tuple[str, ...]) -> list[str]:
     return list(names) if len(names) == len(ids) else list(ids)
 
@@ -672,6 +699,11 @@ def render_markdown(timeline: Timeline, *, events: Iterable[Event] | None = None
                 lines.append(f"  - {_markdown_source(ref)}")
             if sentence.article_id not in cited:
                 lines.append(f"  - article {_markdown_code(sentence.article_id)}")
+    articles = cited_articles(timeline)
+    if articles:
+        lines += ["", f"## Articles cited ({len(articles)})", ""]
+        for ref, count in articles:
+            lines.append(f"- {_markdown_source(ref)} — cited by {count} line(s)")
     return "\n".join(lines) + "\n"
 
 
@@ -721,6 +753,7 @@ def render_html(
     page = template.render(
         timeline=timeline,
         entries=[_entry_view(e, summaries) for e in timeline.entries],
+        articles=cited_articles(timeline),
         page_title=page_title,
         summary=timeline.report.summary(),
         params=_params_line(timeline.params),
