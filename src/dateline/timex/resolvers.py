@@ -274,7 +274,8 @@ def weekday_date(
     """The date of a weekday near the anchor: by "last"/"next"/"this", else by tense.
 
     Past (and no tense, the usual case in news reports): the latest such day on or before the
-    anchor ("said Friday" in a Friday paper is that day). Future: the first one after it.
+    anchor ("said Friday" in a Friday paper is that day). Future: the first one on or after it
+    ("will meet Monday" in a Monday paper is that day, as news is dated by publication).
     """
     today = anchor_day.isoweekday()
     if relation is not None and relation < 0:
@@ -286,8 +287,7 @@ def weekday_date(
     if relation == 0:
         return anchor_day + dt.timedelta(days=weekday - today)
     if tense == "future":
-        ahead = (weekday - today) % 7 or 7
-        return anchor_day + dt.timedelta(days=ahead)
+        return anchor_day + dt.timedelta(days=(weekday - today) % 7)
     return anchor_day - dt.timedelta(days=(today - weekday) % 7)
 
 
