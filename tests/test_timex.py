@@ -109,6 +109,11 @@ class TestWeekdaysByTense:
         text = "Leaders will meet on Monday to sign the accord."
         assert tag_one(tagger, text, "2025-03-12", "Monday").value == "2025-03-17"
 
+    def test_future_weekday_in_that_days_paper_is_that_day(self, tagger: TimeTagger) -> None:
+        # 2011-01-31 is a Monday.
+        text = "The president will speak at 6 p.m. Monday."
+        assert tag_one(tagger, text, "2011-01-31", "6 p.m. Monday").value == "2011-01-31T18:00"
+
     def test_said_friday_in_a_friday_paper_is_that_day(self, tagger: TimeTagger) -> None:
         assert tag_one(
             tagger, "The agency said Friday that it agreed.", "2013-03-22", "Friday"
