@@ -68,6 +68,8 @@ class TriggerLexicon:
 
     #: trigger word → (PLOVER type, allowed coarse POS letters "V"/"N")
     triggers: Mapping[str, tuple[str, str]]
+    #: Types whose trigger alone justifies running NER on a sentence.
+    ner_on_demand: frozenset[str]
     default_modes: Mapping[str, str | None]
     needs_head: Mapping[str, frozenset[str]]
     mode_cues: Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
@@ -90,6 +92,9 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
         triggers: dict[str, tuple[str, str]] = {}
         needs_head: dict[str, frozenset[str]] = {}
         default_modes: dict[str, str | None] = {}
+        on_demand = frozenset(
+            name for name, spec in data["types"].items() if spec.get("ner_on_demand", True)
+        )
         for type_name, spec in data["types"].items():
             default_modes[type_name] = spec.get("mode")
             for word, pos in spec["triggers"].items():
@@ -114,6 +119,7 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
         cues = data["status_cues"]
         return TriggerLexicon(
             triggers=MappingProxyType(triggers),
+            ner_on_demand=on_demand,
             default_modes=MappingProxyType(default_modes),
             needs_head=MappingProxyType(needs_head),
             mode_cues=MappingProxyType(mode_cues),
@@ -135,21 +141,61 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
 #: Read once at import; immutable (mapping proxies and frozensets).
 LEXICON = load_trigger_lexicon()
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
+_OPENERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "during",
+        "after",
+        "before",
+        "it",
+        "this",
+        "that",
+        "he",
+        "she",
+        "they",
+        "we",
+        "but",
+        "and",
+        "as",
+        "for",
+        "while",
+        "when",
+        "if",
+        "both",
+        "later",
+    }
+)
 _VISIT_WORDS = frozenset({"visit", "visits", "trip", "tour", "travel", "journey"})
 
 
 def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
-    """Cheap text-only test run before NER: a usable trigger word and a capitalised non-initial
-    word (a name, probably). A noun trigger that needs a governing verb ("agreement" needs
+    """Cheap text-only test, run before NER, of whether a sentence deserves NER for the events
+    stage: a usable trigger of a type marked ``ner_on_demand`` and two capitalised words other
+    than a sentence opener such as "The" or "During" (names, probably). A noun trigger that needs a governing verb ("agreement" needs
     "signed", "aid" needs "provided") counts only when one of those verbs is in the sentence."""
+    if not _has_trigger(text, lexicon, lexicon.ner_on_demand):
+        return False
+    words = _WORD.findall(text)
+    if words and words[0].lower() in _OPENERS:
+        words = words[1:]
+    # Two capitalised words: an actor and a counterpart or place, most of the time.
+    return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def _has_trigger(text: str, lexicon: TriggerLexicon, types: frozenset[str] | None = None) -> bool:
     words = _WORD.findall(text)
     lowered: set[str] | None = None
     found = False
     for word in words:
-        trigger = word.lower()
-        if trigger not in lexicon.triggers:
+        entry = lexicon.triggers.get(word.lower())
+        if entry is None or (types is not None and entry[0] not in types):
             continue
-        heads = lexicon.needs_head.get(trigger)
+        heads = lexicon.needs_head.get(word.lower())
         if heads is not None:
             lowered = lowered if lowered is not None else {w.lower() for w in words}
             if not heads & lowered:
@@ -174,9 +220,7 @@ def extract_event_mentions(
     Only spaCy's tokenizer runs here (no tagger or parser: see the module docstring for why).
     """
     chosen = [
-        s
-        for s in sentences
-        if s.entities and _has_actor(s) and is_candidate_sentence(s.text, lexicon)
+        s for s in sentences if s.entities and _has_actor(s) and _has_trigger(s.text, lexicon)
     ]
     if not chosen:
         return ()
