@@ -99,12 +99,46 @@ def _heideltime_spans(heideltime: Any, text: str, dct: str | None) -> list[Span]
     return spans
 
 
+def news_speed(path: Path, articles: int, repeats: int) -> dict[str, float]:
+    """Milliseconds per article (median of runs, process CPU time) on real news (T17 JSONL)."""
+    import gzip
+
+    texts: list[tuple[str, str]] = []
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            texts.append((record["text"], str(record.get("time", ""))[:10]))
+            if len(texts) >= articles:
+                break
+    tagger = TimeTagger()
+    runs = []
+    for _ in range(max(1, repeats)):
+        started = time.process_time()
+        for text, published in texts:
+            tagger.tag(text, published or None)
+        runs.append(time.process_time() - started)
+    words = sum(len(text.split()) for text, _ in texts)
+    per_article = 1000 * statistics.median(runs) / len(texts)
+    print(
+        f"== news speed: {len(texts)} articles of {path.parent.name} "
+        f"({words / len(texts):.0f} words on average): {per_article:.2f} ms per article (CPU)"
+    )
+    return {"ms_per_article": round(per_article, 3), "words_per_article": round(words / len(texts))}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path, help="TimeML files or folders")
     parser.add_argument("--vs-heideltime", action="store_true", help="also run HeidelTime")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of dateline (median)")
     parser.add_argument("--errors", type=int, default=0, help="print this many errors")
+    parser.add_argument(
+        "--news-speed",
+        type=Path,
+        nargs="?",
+        const=REPO_ROOT / ".." / "shared" / "benchmarks" / "t17" / "bpoil" / "articles.jsonl.gz",
+        help="also time the tagger per article on a T17 articles.jsonl.gz (default: bpoil)",
+    )
     args = parser.parse_args(argv)
     folders = args.paths or [DEFAULT_CORPUS]
     documents = [read_timeml(p) for p in find_timeml_files(folders)]
@@ -135,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         }
         figures["speed_ratio"] = round(ratio, 1)
     del started
+    if args.news_speed:
+        figures["news"] = news_speed(args.news_speed, 300, args.repeats)
     print(json.dumps(figures))
     return 0
 
