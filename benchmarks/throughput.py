@@ -30,11 +30,9 @@ def first_articles(t17: Path, n: int) -> Iterator[object]:
     from dateline.ingest import CorpusReader
 
     files = sorted(t17.glob("*/articles.jsonl*"))
-    count = 0
-    for article in CorpusReader(files):
+    for count, article in enumerate(CorpusReader(files)):
         if count >= n:
             return
-        count += 1
         yield article
 
 

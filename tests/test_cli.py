@@ -30,7 +30,9 @@ def test_help_lists_every_command(runner: CliRunner) -> None:
         assert option in build_help
 
 
-def test_build_writes_every_output_for_the_example_corpus(runner: CliRunner, tmp_path: Path) -> None:
+def test_build_writes_every_output_for_the_example_corpus(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     result = runner.invoke(cli, ["build", str(EXAMPLES), "--out", str(tmp_path), "--dates", "8"])
     assert result.exit_code == 0, result.output + result.stderr
     for name in (
@@ -55,7 +57,9 @@ def test_build_reports_bad_files_and_keeps_going(runner: CliRunner, tmp_path: Pa
         "date 2024-03-07\nThe ministers met in Lisbon today and signed a cable agreement.\n"
     )
     (corpus / "empty.txt").write_text("")
-    (corpus / "feed.jsonl").write_text('{"text": "On Monday the talks began.", "date": "2024-03-05"}\n{oops\n')
+    (corpus / "feed.jsonl").write_text(
+        '{"text": "On Monday the talks began.", "date": "2024-03-05"}\n{oops\n'
+    )
     result = runner.invoke(cli, ["build", str(corpus), "--out", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output + result.stderr
     assert "empty.txt" in result.stderr

@@ -65,7 +65,7 @@ def test_entities_have_offsets_into_their_text(pipeline: EnglishPipeline) -> Non
 
 
 def test_a_missing_model_says_how_to_install_one() -> None:
-    with pytest.raises(ModelNotFoundError, match="requirements/model.txt"):
+    with pytest.raises(ModelNotFoundError, match=r"requirements/model\.txt"):
         find_english_model("no_such_model_xyz")
 
 

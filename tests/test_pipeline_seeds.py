@@ -10,7 +10,14 @@ from dateline.pipeline import Corpus
 from dateline.records import AnalysedArticle, TimeMention
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-BOILERPLATE_MARKERS = ("Advertisement", "featured-img", "whatsapp", "Subscribe", "tlbr_img", "search-icon")
+BOILERPLATE_MARKERS = (
+    "Advertisement",
+    "featured-img",
+    "whatsapp",
+    "Subscribe",
+    "tlbr_img",
+    "search-icon",
+)
 
 pytestmark = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"{SEEDS} is not there")
 

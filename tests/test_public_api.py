@@ -56,7 +56,11 @@ def test_corpus_offers_views_and_constructors() -> None:
 
 def test_every_error_is_a_dateline_error() -> None:
     for name, obj in vars(errors).items():
-        if inspect.isclass(obj) and issubclass(obj, Exception) and obj.__module__ == errors.__name__:
+        if (
+            inspect.isclass(obj)
+            and issubclass(obj, Exception)
+            and obj.__module__ == errors.__name__
+        ):
             assert issubclass(obj, dateline.DatelineError), name
 
 
@@ -67,3 +71,9 @@ def test_unknown_names_raise_attribute_error() -> None:
         assert "no_such_name" in str(exc)
     else:
         raise AssertionError("expected AttributeError")
+
+
+def test_every_public_name_has_a_home_module() -> None:
+    from dateline import _EXPORTS
+
+    assert set(_EXPORTS) | {"__version__"} == set(dateline.__all__)

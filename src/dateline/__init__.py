@@ -48,7 +48,33 @@ _EXPORTS: dict[str, str] = {
     "TimelineSentence": "dateline.records",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "AnalysedArticle",
+    "Article",
+    "ConfigurationError",
+    "Corpus",
+    "DatelineError",
+    "DuplicateGroup",
+    "Entity",
+    "EntityMention",
+    "EvaluationError",
+    "Event",
+    "IngestReport",
+    "InputError",
+    "ModelNotFoundError",
+    "Problem",
+    "PublicationDate",
+    "Sentence",
+    "SourceRef",
+    "TimeMention",
+    "TimeTagger",
+    "Timeline",
+    "TimelineEntry",
+    "TimelineSentence",
+    "__version__",
+    "build_timeline",
+    "resolve_time_expressions",
+]
 
 if TYPE_CHECKING:
     from dateline.errors import (
@@ -71,10 +97,10 @@ if TYPE_CHECKING:
         PublicationDate,
         Sentence,
         SourceRef,
-        TimeMention,
         Timeline,
         TimelineEntry,
         TimelineSentence,
+        TimeMention,
     )
     from dateline.timex import TimeTagger, resolve_time_expressions
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -69,6 +70,11 @@ def cli() -> None:
     type=click.IntRange(min=1),
     help="Skip (with a warning) single .txt/.html/.json files larger than this.",
 )
+@click.option(
+    "--timelinejs",
+    is_flag=True,
+    help="Also write timeline-js.html, an offline TimelineJS view (about 350 kB).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
 def build(
     paths: tuple[Path, ...],
@@ -78,6 +84,7 @@ def build(
     sentences: int,
     workers: int | None,
     max_file_mb: int,
+    timelinejs: bool,
     quiet: bool,
 ) -> None:
     """Build a timeline from articles in PATHS (files, folders, .jsonl/.jsonl.gz, .json, .html).
@@ -107,7 +114,11 @@ def build(
             )
         timeline = corpus.timeline(query=query, dates=dates, sentences=sentences)
         written = write_outputs(
-            timeline, out_dir, events=corpus.events, entities=corpus.entities
+            timeline,
+            out_dir,
+            events=corpus.events,
+            entities=corpus.entities,
+            timelinejs=timelinejs,
         )
     except DatelineError as exc:
         click.secho(f"error: {exc}", fg="red", err=True)
@@ -144,7 +155,7 @@ def build(
     default=None,
     help="Read the text from a file ('-' for standard input) instead of the argument.",
 )
-def tag(text: str | None, anchor: str | None, file: click.utils.LazyFile | None) -> None:
+def tag(text: str | None, anchor: str | None, file: TextIO | None) -> None:
     """Print the time expressions in TEXT, resolved against --date, one JSON object a line.
 
     \b
@@ -167,7 +178,7 @@ def tag(text: str | None, anchor: str | None, file: click.utils.LazyFile | None)
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[object]:
+def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
     """A rich progress display on stderr counting analysed articles, or a no-op."""
     if not enabled:
         yield None

@@ -119,9 +119,7 @@ class EnglishPipeline:
         blocks = list(paragraph_blocks(text))
         spans: list[tuple[int, int]] = []
         with self.nlp.select_pipes(enable=self._sentence_pipes):
-            for (offset, _), doc in zip(
-                blocks, self.nlp.pipe(b for _, b in blocks), strict=True
-            ):
+            for (offset, _), doc in zip(blocks, self.nlp.pipe(b for _, b in blocks), strict=True):
                 for sent in doc.sents:
                     raw = sent.text
                     stripped = raw.strip()

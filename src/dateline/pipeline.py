@@ -157,8 +157,7 @@ class Corpus:
         """The ``dates`` best-supported dates, each summarised in at most ``sentences`` lines."""
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
-                f"dates and sentences must be at least 1 (got dates={dates}, "
-                f"sentences={sentences})"
+                f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
             )
         entries = timeline_stage.build_timeline_entries(
             self.articles,
