@@ -495,59 +495,13 @@ class TestRuleFiles:
 # --------------------------------------------------------------------------- properties
 
 _WORDS = st.sampled_from(
-    [
-        "the",
-        "a",
-        "on",
-        "in",
-        "last",
-        "next",
-        "this",
-        "year",
-        "month",
-        "week",
-        "day",
-        "Monday",
-        "Friday",
-        "March",
-        "May",
-        "2022",
-        "1999",
-        "15",
-        "3rd",
-        "of",
-        "ago",
-        "later",
-        "earlier",
-        "said",
-        "will",
-        "two",
-        "twenty-five",
-        "days",
-        "hours",
-        "10:30",
-        "p.m.",
-        ",",
-        ".",
-        "-",
-        "/",
-        "'",
-        "quarter",
-        "fiscal",
-        "Q3",
-        "1990s",
-        "spring",
-        "every",
-        "each",
-        "daily",
-        "since",
-        "from",
-        "to",
-        "and",
-        "i.e",
-        "today",
-        "yesterday",
-    ]
+    (
+        "the a on in last next this year month week day Monday Friday March May 2022 1999 15 3rd "
+        "of ago later earlier said will two twenty-five days hours 10:30 p.m. , . - / ' quarter "
+        "fiscal Q3 1990s spring every each daily since from to and i.e today yesterday tomorrow "
+        "decade century weekend Christmas Thanksgiving Easter night morning 5 p.m. 9:30 a.m. noon "
+        "Oct. 27 twenty-first 12/31/99 nineteen ninety-six the following previous same that"
+    ).split()
 )
 _TEXT = st.one_of(
     st.text(max_size=200),
@@ -555,6 +509,17 @@ _TEXT = st.one_of(
 )
 _ANCHOR = st.one_of(
     st.none(),
+    # The calendar's ends: arithmetic must stop there, not overflow.
+    st.sampled_from(
+        [
+            dt.date(1, 1, 1),
+            dt.date(1, 1, 3),
+            dt.date(9999, 12, 31),
+            dt.date(9999, 12, 27),
+            "0001",
+            "9999",
+        ]
+    ),
     st.dates(min_value=dt.date(1, 1, 1), max_value=dt.date(9999, 12, 31)),
     st.integers(min_value=1, max_value=9999).map(lambda y: f"{y:04d}"),
     st.tuples(st.integers(1, 9999), st.integers(1, 12)).map(lambda t: f"{t[0]:04d}-{t[1]:02d}"),

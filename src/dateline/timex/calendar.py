@@ -91,6 +91,14 @@ def clamp_day(year: int, month: int, day: int) -> int:
     return min(day, last)
 
 
+def add_days(day: dt.date, days: int) -> dt.date | None:
+    """``day`` moved by ``days``, or None past the calendar's ends (years 1 and 9999)."""
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def safe_date(year: int, month: int, day: int) -> dt.date | None:
     """The date, or None when it does not exist (31 February) or is out of range."""
     if not (1 <= year <= 9999):
@@ -127,11 +135,12 @@ class Point:
 
     def value(self) -> str:
         g = self.granularity
-        y = f"{self.year:04d}" if self.year is not None and 0 <= self.year <= 9999 else "XXXX"
+        known = self.year is not None and 0 <= self.year <= 9999
+        y = f"{self.year:04d}" if known else "XXXX"
         if g == "century":
-            return f"{self.year // 100:02d}" if self.year is not None else "XX"
+            return y[:2]
         if g == "decade":
-            return f"{self.year // 10:03d}" if self.year is not None else "XXX"
+            return y[:3]
         if g == "year":
             return y
         if g == "quarter":
@@ -168,7 +177,10 @@ class Point:
             if d is None:
                 return None
             if unit in ("D", "W", "WE"):
-                new = d + dt.timedelta(days=n * (1 if unit == "D" else 7))
+                moved = add_days(d, n * (1 if unit == "D" else 7))
+                if moved is None:
+                    return None
+                new = moved
             elif months is not None:
                 yy, mm = add_months(d.year, d.month, n * months)
                 if not 1 <= yy <= 9999:
@@ -182,8 +194,10 @@ class Point:
         if g == "week" and self.week is not None:
             monday = dt.date.fromisocalendar(self.year, self.week, 1)
             if unit in ("W", "WE", "D"):
-                step = 7 if unit != "D" else 1
-                new = monday + dt.timedelta(days=n * step)
+                moved = add_days(monday, n * (7 if unit != "D" else 1))
+                if moved is None:
+                    return None
+                new = moved
             elif months is not None:
                 yy, mm = add_months(monday.year, monday.month, n * months)
                 new = dt.date(yy, mm, clamp_day(yy, mm, monday.day))

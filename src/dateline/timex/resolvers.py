@@ -14,6 +14,8 @@ from typing import Any
 
 from dateline.timex.calendar import (
     GRANULARITY_OF_UNIT,
+    add_days,
+    clamp_day,
     SEASON_START_MONTH,
     Anchor,
     Point,
@@ -194,17 +196,16 @@ def movable_holiday(year: int, rule: str) -> dt.date | None:
     if not 1583 <= year <= 9999:
         return None
     if rule.startswith("EASTER"):
-        offset = int(rule[6:] or 0)
-        return easter_sunday(year) + dt.timedelta(days=offset)
+        return add_days(easter_sunday(year), int(rule[6:] or 0))
     month_text, spec = rule.split("-", 1)
     weekday_text, nth_text = spec.split("#")
     month, weekday, nth = int(month_text), int(weekday_text), int(nth_text)
     if nth > 0:
         first = dt.date(year, month, 1)
-        return first + dt.timedelta(days=(weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
-    next_month = dt.date(year + (month == 12), month % 12 + 1, 1)
-    last = next_month - dt.timedelta(days=1)
-    return last - dt.timedelta(days=(last.isoweekday() - weekday) % 7)
+        found = add_days(first, (weekday - first.isoweekday()) % 7 + 7 * (nth - 1))
+        return found if found is not None and found.month == month else None
+    last = dt.date(year, month, clamp_day(year, month, 31))
+    return add_days(last, -((last.isoweekday() - weekday) % 7))
 
 
 def _implicit_year(
@@ -270,25 +271,26 @@ def _check_weekday(parts: Parts, point: Point, ctx: Context) -> None:
 
 def weekday_date(
     anchor_day: dt.date, weekday: int, relation: int | None, tense: str | None
-) -> dt.date:
+) -> dt.date | None:
     """The date of a weekday near the anchor: by "last"/"next"/"this", else by tense.
 
     Past (and no tense, the usual case in news reports): the latest such day on or before the
     anchor ("said Friday" in a Friday paper is that day). Future: the first one on or after it
     ("will meet Monday" in a Monday paper is that day, as news is dated by publication).
+    None past the calendar's ends.
     """
     today = anchor_day.isoweekday()
     if relation is not None and relation < 0:
-        back = (today - weekday) % 7 or 7
-        return anchor_day - dt.timedelta(days=back)
-    if relation is not None and relation > 0:
-        ahead = (weekday - today) % 7 or 7
-        return anchor_day + dt.timedelta(days=ahead)
-    if relation == 0:
-        return anchor_day + dt.timedelta(days=weekday - today)
-    if tense == "future":
-        return anchor_day + dt.timedelta(days=(weekday - today) % 7)
-    return anchor_day - dt.timedelta(days=(today - weekday) % 7)
+        days = -((today - weekday) % 7 or 7)
+    elif relation is not None and relation > 0:
+        days = (weekday - today) % 7 or 7
+    elif relation == 0:
+        days = weekday - today
+    elif tense == "future":
+        days = (weekday - today) % 7
+    else:
+        days = -((today - weekday) % 7)
+    return add_days(anchor_day, days)
 
 
 def resolve_weekday(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resolution | None:
@@ -313,7 +315,7 @@ def _weekday_day(
     tense = None if relation is not None else ctx.get_tense()
     day = weekday_date(anchor_day, weekday, relation, tense)
     extra_weeks = int(args.get("extra_weeks", 0))
-    return day + dt.timedelta(days=7 * extra_weeks)
+    return add_days(day, 7 * extra_weeks) if day is not None else None
 
 
 def _offset_count(args: Mapping[str, Any], parts: Parts) -> float | None:
@@ -342,6 +344,8 @@ def resolve_offset(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resol
         saturday = weekday_date(ctx.anchor.date, 6, None, ctx.get_tense())
         if ctx.used_tense != "future" and ctx.anchor.date.isoweekday() == 6:
             saturday = ctx.anchor.date
+        if saturday is None:
+            return None
         point = point_from_date(saturday, "week", "WE")
         return Resolution(point.value(), "week", point)
     if n is None or n != int(n):
@@ -513,7 +517,7 @@ def resolve_clock(args: Mapping[str, Any], parts: Parts, ctx: Context) -> Resolu
         offset = int(args.get("day_offset", 0))
         if "deictic_day" in parts:
             offset = int(parts["deictic_day"].value)
-        day = anchor_day + dt.timedelta(days=offset)
+        day = add_days(anchor_day, offset)
     time = _clock_text(args, parts)
     if time is None:
         return None

@@ -257,6 +257,17 @@ def _merge_weekday_dates(
     return merged
 
 
+def _is_explicit_day(mention: TimeMention) -> bool:
+    """A day given by month and day ("5th of March"), not by another weekday or "today"."""
+    return (
+        mention.type == "DATE"
+        and mention.granularity == "day"
+        and mention.rule.startswith("date.")
+        and not mention.rule.startswith(("date.weekday", "date.deictic", "date.narrative"))
+        and "W" not in mention.value
+    )
+
+
 def _weekday_of(mention: TimeMention) -> int | None:
     if mention.rule != "date.weekday":
         return None
@@ -272,7 +283,7 @@ def _join(
     text: str, weekday: TimeMention, date: TimeMention, point: Point | None
 ) -> TimeMention | None:
     number = _weekday_of(weekday)
-    if number is None or date.granularity != "day" or date.type != "DATE":
+    if number is None or not _is_explicit_day(date):
         return None
     if not _WEEKDAY_DATE_GAP.match(text[weekday.end : date.start]):
         return None
@@ -283,7 +294,7 @@ def _join_date_then_weekday(
     text: str, date: TimeMention, weekday: TimeMention, point: Point | None
 ) -> TimeMention | None:
     number = _weekday_of(weekday)
-    if number is None or date.granularity != "day" or date.type != "DATE":
+    if number is None or not _is_explicit_day(date):
         return None
     if not _DATE_WEEKDAY_GAP.match(text[date.end : weekday.start]):
         return None
