@@ -14,11 +14,11 @@ from typing import Any
 
 from dateline.timex.calendar import (
     GRANULARITY_OF_UNIT,
-    add_days,
-    clamp_day,
     SEASON_START_MONTH,
     Anchor,
     Point,
+    add_days,
+    clamp_day,
     finer_or_equal,
     point_from_date,
     safe_date,
