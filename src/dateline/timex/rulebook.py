@@ -367,9 +367,11 @@ def _compile_rule(path: Path, entry: Mapping[str, Any], expander: _Expander) -> 
         )
     body = _spaces_to_whitespace(_PLACEHOLDER.sub(capture, entry["pattern"]))
     try:
-        re.compile(body, re.IGNORECASE)
+        compiled = re.compile(body, re.IGNORECASE)
     except re.error as error:
         raise ConfigurationError(f"{where}: pattern does not compile ({error})") from error
+    if compiled.match("") is not None:
+        raise ConfigurationError(f"{where}: the pattern matches the empty string")
     rule = Rule(
         id=entry["id"],
         type=entry["type"],

@@ -1,8 +1,10 @@
 """The time-expression tagger: find, type and normalise TIMEX3 expressions in one pass.
 
-One combined regex (all rules, highest priority first) scans the text once; each match is
-handed to its rule's resolver with the document date, the last date the narrative mentioned
-and, only when needed, the tense of its sentence (word cues from ``tense.tsv``).
+A trigger regex finds the words every expression contains; at each trigger (and the few words
+before it that can begin an expression) the rules that can start there are tried, highest
+priority first (see ``dispatch.py``). Each match goes to its rule's resolver with the document
+date, the last date the narrative mentioned and, only when needed, the tense of its sentence
+(word cues from ``tense.tsv``).
 """
 
 from __future__ import annotations
@@ -133,7 +135,7 @@ class TimeTagger:
                 lowered[position], (book.matcher, book.rule_by_group)
             )
             match = matcher.match(text, position)
-            if match is None or match.lastindex is None:
+            if match is None or match.lastindex is None or match.end() == position:
                 continue
             done = match.end()
             yield match, rule_by_group[match.lastindex]
