@@ -74,10 +74,10 @@ def _int(parts: Parts, name: str) -> int | None:
 def _year_by_tense(
     anchor: Anchor, position: tuple[int, ...], anchor_position: tuple[int, ...], tense: str | None
 ) -> int:
-    """The year of a month/day/quarter given without one, by the tense of its sentence.
+    """The year of a half or season given without one, by the tense of its sentence.
 
     Past: the latest one not after the anchor; future: the first one not before it; no tense:
-    the nearest one (within half a year), which is what news means by "in March" or "Dec. 15".
+    the anchor's year.
     """
     assert anchor.year is not None
     year = anchor.year
