@@ -137,6 +137,8 @@ class EntityIndex:
 
 
 def _tokens(text: str) -> list[str]:
+    """Lower-cased name tokens; a possessive "'s" is not part of a name ("Lusitânia Grid's")."""
+    text = re.sub(r"['’]s\b", "", text)
     return [t.strip(".'’").lower() for t in _TOKEN.findall(text) if t.strip(".'’")]
 
 
@@ -305,18 +307,24 @@ def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
 
 def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> None:
     """A one-token non-person mention that is a token of a person in its article is a person."""
-    person_tokens: dict[str, set[str]] = defaultdict(set)
+    person_keys: dict[str, list[frozenset[str]]] = defaultdict(list)
+    corpus_full: set[frozenset[str]] = set()
     for m in mentions:
         if m.cls == "PERSON":
             key = person_key(m.text, titles)
             if len(key) >= 2:
-                person_tokens[m.key[0]] |= key
+                person_keys[m.key[0]].append(key)
+                corpus_full.add(key)
     for m in mentions:
-        if m.cls != "PERSON":
-            key = person_key(m.text, titles)
-            if len(key) == 1 and next(iter(key)) in person_tokens[m.key[0]]:
-                m.cls = "PERSON"
-                m.label = "PERSON"
+        if m.cls == "PERSON":
+            continue
+        key = person_key(m.text, titles)
+        # "conveyed by Singh" (GPE), "Nadia El Fassi" (ORG): part of, or all of, a person's
+        # name in the same article; or exactly a full name seen as a person elsewhere.
+        in_article = any(key <= full for full in person_keys[m.key[0]])
+        if key and (in_article or (len(key) >= 2 and key in corpus_full)):
+            m.cls = "PERSON"
+            m.label = "PERSON"
 
 
 def _cluster_people(mentions: list[_Mention], clusters: _UnionFind, titles: TitleLexicon) -> None:

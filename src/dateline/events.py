@@ -226,7 +226,11 @@ def extract_event_mentions(
         return ()
     context = _ArticleContext(article, sentences)
     found: list[EventMention] = []
+    next_seen = 0
     for sentence, doc in zip(chosen, (nlp.make_doc(s.text) for s in chosen), strict=True):
+        while next_seen < len(sentences) and sentences[next_seen].start < sentence.start:
+            context.see_states(sentences[next_seen])  # countries named before this sentence
+            next_seen += 1
         tokens = [_Tok(t.text, t.lower_, sentence.start + t.idx) for t in doc]
         mentions = _sentence_mentions(article, sentence, tokens, context, lexicon)
         found.extend(mentions)
@@ -247,6 +251,10 @@ class _Tok:
         return self.start + len(self.text)
 
 
+#: A date, its granularity, what fixed it and what contradicts it.
+_Dated = tuple[str, Granularity, DateEvidence, tuple[str, ...]]
+
+
 class _ArticleContext:
     """What earlier sentences of the article said: for "he", "the minister", "they"."""
 
@@ -258,14 +266,51 @@ class _ArticleContext:
         ]
         self.last_participants: tuple[MentionText, ...] = ()
         self.last_actor: MentionText | None = None
+        #: The two countries most recently named, for "the two governments" / "both countries".
+        self.states: list[MentionText] = []
+        self.state_counts: dict[str, tuple[int, EntityMention]] = {}
+        #: Participant names of the last event with an explicit date, and that date.
+        self.last_dated: tuple[list[set[str]], _Dated] | None = None
+
+    def inherited_date(self, participants: Sequence[MentionText]) -> _Dated | None:
+        """The date of the last dated event that had all these participants (by name: "the two
+        ministers", or "Caldeira" for "Rui Caldeira"), if there is one."""
+        if not participants or self.last_dated is None:
+            return None
+        names, dated = self.last_dated
+        for p in participants:
+            tokens = set(p.text.lower().split())
+            if not any(tokens <= n for n in names):
+                return None
+        return dated
+
+    def see_states(self, sentence: Sentence) -> None:
+        """Count the places named so far; the two most named are "the two countries"."""
+        for e in sentence.entities:
+            if e.label == "GPE":
+                count, _ = self.state_counts.get(e.text, (0, e))
+                self.state_counts[e.text] = (count + 1, e)
+        ranked = sorted(self.state_counts.values(), key=lambda ce: (-ce[0], ce[1].start))
+        if len(ranked) >= 2 and (len(ranked) == 2 or ranked[1][0] > ranked[2][0]):
+            self.states = [_mention_text(e) for _, e in ranked[:2]]
+        else:
+            self.states = []
 
     def remember(self, mentions: Sequence[EventMention]) -> None:
         for m in mentions:
+            evidence = m.date_evidence
+            if m.date and evidence is not None and evidence.expression and m.status == "reported":
+                names = [set(p.text.lower().split()) for p in (*m.actors, *m.recipients)]
+                self.last_dated = (names, (m.date, m.granularity, evidence, m.conflicts))
             people = [a for a in m.actors if a.label == "PERSON"]
             if people:
                 self.last_actor = people[0]
             participants = m.actors + m.recipients
-            if m.type == "CONSULT" and sum(p.label == "PERSON" for p in participants) >= 2:
+            if (
+                m.type == "CONSULT"
+                and len(participants) >= 2
+                and any(p.label == "PERSON" for p in participants)
+            ):
                 self.last_participants = participants
 
     def person_before(self, offset: int, title_words: Sequence[str]) -> MentionText | None:
@@ -295,7 +340,6 @@ _CLAUSE_BREAKS = frozenset(
         ")",
         "—",
         "–",
-        "-",
         "“",
         "”",
         '"',
@@ -344,6 +388,56 @@ _PHRASE_ENDS = frozenset(
 )
 _NEGATIONS = frozenset({"not", "n't", "never", "no"})
 _PRONOUNS = frozenset({"he", "she"})
+#: "According to X, the two ministers ...": X is not the subject.
+_PREPOSITIONAL_OPENERS = frozenset(
+    {
+        "according",
+        "during",
+        "in",
+        "on",
+        "at",
+        "after",
+        "before",
+        "following",
+        "despite",
+        "amid",
+        "with",
+        "without",
+        "for",
+        "from",
+        "under",
+        "by",
+        "as",
+        "since",
+        "while",
+        "when",
+    }
+)
+_AGENT_ENDS = frozenset(
+    {
+        "in",
+        "at",
+        "on",
+        "during",
+        "after",
+        "before",
+        "since",
+        "from",
+        "over",
+        "amid",
+        "as",
+        ".",
+        ";",
+        "to",
+        "with",
+        "while",
+        "when",
+    }
+)
+_SPEECH_VERBS = frozenset(
+    {"said", "says", "told", "announced", "added", "stated", "noted", "confirmed", "reported"}
+)
+_STATE_PLURALS = frozenset({"governments", "countries", "nations", "states"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,9 +498,31 @@ def _sentence_mentions(
     for event_type, (index, actors, recipients) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
         token = tokens[index]
         status = _status(tokens, index, lexicon)
-        date, granularity, date_evidence, conflicts = _date(article, sentence, token.start)
+        date, granularity, date_evidence, conflicts = _date(article, sentence, tokens, index)
+        if (
+            status == "planned"
+            and date is not None
+            and date_evidence is not None
+            and _BARE_WEEKDAY.match(date_evidence.expression)
+            and _before_publication(article, date)
+        ):
+            # "will hold talks on Thursday" read as the past Thursday: the future one is meant.
+            date = (dt.date.fromisoformat(date[:10]) + dt.timedelta(days=7)).isoformat()
+            conflicts += (
+                f"{date_evidence.expression!r} read forward to {date}: the event is planned",
+            )
         if status == "reported" and date and _after_publication(article, date):
             status = "planned"
+        inherited = context.inherited_date(actors + recipients)
+        if (
+            inherited is not None
+            and status == "reported"
+            and (date_evidence is None or not date_evidence.expression)
+        ):
+            # "the two ministers welcomed ..." with no date of its own: the date of the event
+            # those participants were named in, earlier in the article.
+            date, granularity, date_evidence, inherited_conflicts = inherited
+            conflicts += inherited_conflicts
         if status != "reported" and date_evidence is not None and not date_evidence.expression:
             # The publication date is not evidence for a planned or hypothetical event's date.
             date, granularity, date_evidence = None, "none", None
@@ -459,8 +575,9 @@ def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[M
         if m.label == "NORP" and after is not None and after.text[:1].isalpha():
             continue
         kept.append(m)
-    people = [m for m in kept if m.label == "PERSON"]
-    return _unique(people or kept)
+    if any(m.label == "PERSON" for m in kept):
+        kept = [m for m in kept if m.label not in ("GPE", "NORP", "LOC")]
+    return _unique(kept)
 
 
 def _spans_between(spans: Sequence[_Span], first: int, last: int) -> list[_Span]:
@@ -468,7 +585,12 @@ def _spans_between(spans: Sequence[_Span], first: int, last: int) -> list[_Span]
 
 
 def _phrase_end(
-    tokens: Sequence[_Tok], start: int, *, coordinated: bool = False, appositive: bool = False
+    tokens: Sequence[_Tok],
+    start: int,
+    *,
+    coordinated: bool = False,
+    appositive: bool = False,
+    stop_at_to: bool = False,
 ) -> int:
     """Last token of the noun phrase that starts at ``start``: it ends before a preposition or a
     clause break; with ``coordinated`` it runs on over "and" ("A and B"); with ``appositive``
@@ -485,7 +607,7 @@ def _phrase_end(
             continue
         if i > start and (low in _PHRASE_ENDS or low in _CLAUSE_BREAKS or low == "."):
             break
-        if i > start and low in ("to", "with") and coordinated:
+        if i > start and low in ("to", "with", "for") and (coordinated or stop_at_to):
             break
         end = i
     return end
@@ -531,9 +653,12 @@ def _participants(
         if low == "." or (low in _CLAUSE_BREAKS and low not in (",", "“", "”", '"')):
             break
         direct_object = i == index + 1 and low not in _PHRASE_ENDS and low[:1].isalpha()
+        infinitive = low == "to" and i + 1 < len(tokens) and tokens[i + 1].text[:1].islower()
+        if infinitive:
+            break  # "invited El Fassi to visit Lisbon": what follows is another event
         if low in ("with", "to", "for") or direct_object:
             start = i + 1 if low in ("with", "to", "for") else i
-            end = _phrase_end(tokens, start, appositive=True)
+            end = _phrase_end(tokens, start, appositive=True, stop_at_to=direct_object)
             named = _keep_participants(_spans_between(spans, start, end), tokens)
             if low == "to" and tokens[index].lower in _VISIT_WORDS:
                 named = [m for m in named if m.label not in PLACE_LABELS]
@@ -543,10 +668,29 @@ def _participants(
         s
         for s in _spans_between(spans, clause, index - 1)
         if not (s.first > 0 and tokens[s.first - 1].lower in ("in", "at", "with", "to", "of"))
+        # "Tazi said the contract to be signed ...": the speaker is a source, not an actor.
+        and not any(t.lower in _SPEECH_VERBS for t in tokens[s.last + 1 : index])
     ]
     if not subject_spans and clause >= 2 and tokens[clause - 1].lower == ",":
-        # "the Prime Minister of Japan, Fumio Kishida, visited India": the name before the comma.
-        subject_spans = [s for s in spans if s.last == clause - 2]
+        # "Foreign Minister Rui Caldeira and his counterpart, Nadia El Fassi, held a call": the
+        # subject runs back over appositive commas to the previous real clause break.
+        wide = clause - 1
+        while wide > 0 and tokens[wide - 1].lower not in _CLAUSE_BREAKS - {","}:
+            wide -= 1
+        opener = tokens[wide].lower
+        subject_spans = (
+            []
+            if opener in _PREPOSITIONAL_OPENERS
+            else [
+                s
+                for s in _spans_between(spans, wide, clause - 2)
+                if not (
+                    s.first > 0 and tokens[s.first - 1].lower in ("in", "at", "with", "to", "of")
+                )
+            ]
+        )
+        if subject_spans and subject_spans[-1].last != clause - 2:
+            subject_spans = []  # the comma does not close a name: not an appositive subject
     named_subject = _keep_participants(subject_spans, tokens)
     if named_subject:
         actors = named_subject + actors
@@ -557,7 +701,12 @@ def _participants(
         # "It was conveyed by Singh to Oka, during a meeting": who is in the main clause.
         for i, tok in enumerate(tokens):
             if tok.lower == "by":
-                end = _phrase_end(tokens, i + 1, coordinated=True)
+                # "signed by Marta Quintela, chief executive of Lusitânia Grid, and Youssef
+                # Amrani, ...": the agent phrase runs to the next place or time preposition.
+                end = next(
+                    (j - 1 for j in range(i + 1, len(tokens)) if tokens[j].lower in _AGENT_ENDS),
+                    len(tokens) - 1,
+                )
                 actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
             elif tok.lower in ("to", "with") and i != index:
                 end = _phrase_end(tokens, i + 1, appositive=True)
@@ -599,6 +748,8 @@ def _resolve_subject(
 ) -> list[MentionText]:
     """ "He", "the Defence Minister", "they", "the two ministers" before the trigger."""
     words = [t.lower for t in tokens[clause:index]]
+    if any(w in _STATE_PLURALS for w in words) and len(context.states) == 2:
+        return list(context.states)  # "the two governments", "both countries"
     if any(w in lexicon.plural_subjects for w in words):
         return list(context.last_participants)
     offset = tokens[index].start
@@ -654,9 +805,19 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
         return "planned"
     if any(w in lexicon.planned_nouns for w in before[-2:]):
         return "planned"
+    for back in (2, 3):
+        # "Portugal and Morocco to hold ministerial talks", "invited X to visit Lisbon"
+        if index - back >= clause and tokens[index - back].lower == "to":
+            following = tokens[index - back + 1].text
+            if following[:1].islower() and following.isalpha():
+                return "planned"
     after = [t.lower for t in tokens[index + 1 : index + 4]]
     if after[:3] == ["to", "be", "held"] or after[:2] == ["is", "scheduled"]:
         return "planned"
+    if after[:1] and after[0] in lexicon.planned_aux | {"would"}:
+        return "planned"  # "the talks will / would cover ..."
+    if after[:1] and after[0] in lexicon.hypothetical_aux - {"would"}:
+        return "hypothetical"
     return "reported"
 
 
@@ -667,13 +828,79 @@ def _mode(event_type: str, words: set[str], lexicon: TriggerLexicon) -> str | No
     return lexicon.default_modes.get(event_type)
 
 
+#: Clause boundaries for choosing a trigger's time expression (commas do not end a clause here).
+_DATE_CLAUSE_BREAKS = frozenset(
+    {
+        ";",
+        ":",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "while",
+        "whereas",
+        "but",
+        "because",
+        "although",
+        "though",
+        "when",
+        "where",
+        "until",
+        "after",
+        "before",
+        "since",
+    }
+)
+_BARE_WEEKDAY = re.compile(
+    r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE
+)
+_NAME_YEAR = re.compile(r"[A-Z][\w-]*\s$")
+
+
+def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:
+    """Character range of the trigger's clause; an infinitive after it ("invited X *to visit*
+    Lisbon in May") starts another event, so its dates are not the trigger's."""
+    start = 0
+    for i in range(index - 1, -1, -1):
+        if tokens[i].lower in _DATE_CLAUSE_BREAKS:
+            start = i + 1
+            break
+    end = len(tokens) - 1
+    for i in range(index + 1, len(tokens)):
+        low = tokens[i].lower
+        infinitive = (
+            low == "to"
+            and i + 1 < len(tokens)
+            and tokens[i + 1].text[:1].islower()
+            and tokens[i + 1].lower not in ("the", "a", "an", "his", "her", "their", "its")
+        )
+        if low in _DATE_CLAUSE_BREAKS or infinitive:
+            end = i - 1
+            break
+    if start > end:
+        return tokens[index].start, tokens[index].end
+    return tokens[start].start, tokens[end].end
+
+
 def _date(
-    article: Article, sentence: Sentence, position: int
+    article: Article, sentence: Sentence, tokens: Sequence[_Tok], index: int
 ) -> tuple[str | None, Granularity, DateEvidence | None, tuple[str, ...]]:
-    """The nearest time mention to the trigger; the publication date when the sentence has none."""
-    dated = [m for m in sentence.time_mentions if m.type in ("DATE", "TIME")]
-    if dated:
-        best = min(dated, key=lambda m: (abs(m.start - position), m.start))
+    """The time expression of the trigger's clause nearest to it; the publication date when the
+    sentence has none. A bare year right after a capitalised word ("Atlantic Shield 2024",
+    "MALABAR 2020") is part of a name, not a date."""
+    position = tokens[index].start
+    text = article.text
+    dated = [
+        m
+        for m in sentence.time_mentions
+        if m.type in ("DATE", "TIME")
+        and not (m.text.isdigit() and _NAME_YEAR.search(text[max(0, m.start - 30) : m.start]))
+    ]
+    first, last = _date_clause(tokens, index)
+    in_clause = [m for m in dated if first <= m.start < last]
+    if in_clause:
+        best = min(in_clause, key=lambda m: (abs(m.start - position), m.start))
         evidence = DateEvidence(
             expression=best.text,
             anchor=best.anchor,
@@ -686,6 +913,8 @@ def _date(
         if best.is_calendar_date:
             return _day_value(best), _granularity(best), evidence, conflicts
         return None, "none", evidence, conflicts
+    if dated:
+        return None, "none", None, ()  # dated elsewhere in the sentence: not this event's date
     published = article.published
     if published is None:
         return None, "none", None, ()
@@ -705,6 +934,14 @@ def _day_value(mention: TimeMention) -> str:
 
 def _granularity(mention: TimeMention) -> Granularity:
     return "day" if mention.granularity == "time" else mention.granularity
+
+
+def _before_publication(article: Article, date: str) -> bool:
+    if article.published is None:
+        return False
+    published = article.published.value
+    width = min(len(date), len(published))
+    return date[:width] < published[:width]
 
 
 def _after_publication(article: Article, date: str) -> bool:
@@ -758,6 +995,16 @@ class _Claim:
     actors: tuple[str, ...]
     recipients: tuple[str, ...]
     people: frozenset[str]
+    #: Countries and places among the participants (they alone do not identify an event).
+    places: frozenset[str] = frozenset()
+
+    @property
+    def uncertain_day(self) -> bool:
+        """A day that contradicts its weekday, or one taken from the publication date (the event
+        may be a few days older than the article)."""
+        evidence = self.mention.date_evidence
+        from_publication = evidence is not None and not evidence.expression
+        return from_publication or any("weekday" in c for c in self.mention.conflicts)
 
     @property
     def participants(self) -> frozenset[str]:
@@ -771,10 +1018,12 @@ class _Cluster:
     date: str | None
     participants: set[str]
     people: set[str]
+    places: set[str]
+    uncertain_day: bool
     units: set[str]
     articles: set[str]
     negated: bool
-    status: EventStatus
+    statuses: set[str]
     #: The specific modes (phone / visit / multilateral) its claims name.
     modes: set[str]
 
@@ -812,26 +1061,39 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     if cluster.type != m.type or cluster.negated != (m.status == "negated"):
         return False
     shared = claim.participants & cluster.participants
+    same_source = claim.unit in cluster.units or m.article_id in cluster.articles
+    if (
+        not shared
+        and m.article_id in cluster.articles
+        and m.date is not None
+        and m.date == cluster.date
+        and len(m.date) == 10
+    ):
+        return True  # one article, one type, one day: the same event told twice
     if not shared:
         return False
-    if not shared & cluster.people:
-        # Sharing only a country ("India") is not enough when people are named, and without
-        # people it takes two shared participants or the very same ones.
-        if claim.people or cluster.people:
+    undated_here = same_source and (m.date is None or cluster.date is None)
+    if not shared - cluster.places and not undated_here:
+        # Sharing only a country ("India") is not enough when people or organisations are
+        # named, and otherwise it takes two shared countries or the very same ones.
+        if (claim.participants | cluster.participants) - (claim.places | cluster.places):
             return False
         if len(shared) < 2 and claim.participants != cluster.participants:
             return False
     if m.mode in _SPECIFIC_MODES and cluster.modes and m.mode not in cluster.modes:
         return False  # a phone call is not the visit, nor the multilateral meeting
-    same_source = claim.unit in cluster.units or m.article_id in cluster.articles
     if m.date is None or cluster.date is None:
         # An undated claim joins only an event its own article or duplicate group reports, with
-        # the same status: "will meet on Monday" is not the meeting reported last November.
-        return same_source and m.status == cluster.status
+        # a status it has: "will meet on Monday" is not the meeting reported last November.
+        return same_source and m.status in cluster.statuses
     if dates_compatible(m.date, cluster.date):
         return True
     apart = _days_apart(m.date, cluster.date)
-    return same_source and apart is not None and apart <= SAME_SOURCE_DAY_SLACK
+    if apart is None or apart > SAME_SOURCE_DAY_SLACK:
+        return False
+    # A day that contradicts its own weekday ("Thursday, 8 March" when 8 March is a Friday) may
+    # be the cluster's day; so may a near day from the same article or duplicate group.
+    return same_source or claim.uncertain_day or cluster.uncertain_day
 
 
 def build_events(
@@ -847,6 +1109,9 @@ def build_events(
     group_of = {a: g.id for g in groups for a in g.article_ids}
     by_id = {a.article.id: a.article for a in articles}
     people_ids = {e.id for e in getattr(entities, "entities", ()) if e.type == "PERSON"}
+    place_ids = {
+        e.id for e in getattr(entities, "entities", ()) if e.type in ("GPE", "LOC", "NORP", "FAC")
+    }
     claims: list[_Claim] = []
     for analysed in articles:
         article_id = analysed.article.id
@@ -859,7 +1124,8 @@ def build_events(
                 continue
             unit = group_of.get(article_id, article_id)
             people = frozenset(x for x in (*actors, *recipients) if x in people_ids)
-            claims.append(_Claim(m, unit, tuple(actors), tuple(recipients), people))
+            places = frozenset(x for x in (*actors, *recipients) if x in place_ids)
+            claims.append(_Claim(m, unit, tuple(actors), tuple(recipients), people, places))
     # Most precise dates first, so undated and month-level claims join day-level events.
     claims.sort(
         key=lambda c: (
@@ -884,10 +1150,13 @@ def build_events(
             best.claims.append(claim)
             best.participants |= claim.participants
             best.people |= claim.people
+            best.places |= claim.places
+            best.uncertain_day = best.uncertain_day or claim.uncertain_day
             best.units.add(claim.unit)
             best.articles.add(claim.mention.article_id)
             if claim.mention.mode in _SPECIFIC_MODES:
                 best.modes.add(claim.mention.mode)
+            best.statuses.add(claim.mention.status)
             if _specificity(claim.mention.date) > _specificity(best.date):
                 best.date = claim.mention.date
             continue
@@ -899,10 +1168,12 @@ def build_events(
                 date=m.date,
                 participants=set(claim.participants),
                 people=set(claim.people),
+                places=set(claim.places),
+                uncertain_day=claim.uncertain_day,
                 units={claim.unit},
                 articles={m.article_id},
                 negated=m.status == "negated",
-                status=m.status,
+                statuses={m.status},
                 modes={m.mode} if m.mode in _SPECIFIC_MODES else set(),
             )
         )
