@@ -173,8 +173,13 @@ def is_acronym(text: str) -> bool:
 
 
 def role_before(text: str, start: int, titles: TitleLexicon = TITLES) -> str | None:
-    """The title phrase written just before a name: "Minister of Defense of Japan Yasukazu"."""
+    """The title phrase written just before a name: "Minister of Defense of Japan Yasukazu",
+    or before a comma in front of it: "Portugal's Minister of Infrastructure, Helena"."""
     before = text[max(0, start - 90) : start]
+    appositive = re.search(r",\s*$", before)
+    if appositive:
+        before = before[: appositive.start()]
+        before = re.sub(r"^.*\b[\w-]+['’]s\s+", "", before, flags=re.DOTALL)  # "Portugal's"
     before = re.split(r"[.;:!?\n]|,(?!\s*(?:Mr|Ms|Mrs|Dr)\b)", before)[-1]
     words = before.split()
     phrase: list[str] = []
