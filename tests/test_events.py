@@ -387,3 +387,69 @@ def test_merging_ignores_article_order(order: list[int]) -> None:
     articles, index = _corpus(*claims)
     shuffled = [articles[i] for i in order]
     assert build_events(shuffled, index, groups) == build_events(articles, index, groups)
+
+
+# --------------------------------------------------------------------------- robustness
+
+_WORDS = st.sampled_from(
+    [
+        "Lopes",
+        "met",
+        "Bennani",
+        "in",
+        "Rabat",
+        "on",
+        "Monday",
+        ",",
+        "will",
+        "the",
+        "talks",
+        "signed",
+        "an",
+        "agreement",
+        "with",
+        "they",
+        "not",
+        "if",
+        "between",
+        "and",
+        "by",
+        ".",
+    ]
+)
+
+
+@pytest.fixture(scope="module")
+def blank_nlp():
+    import spacy
+
+    return spacy.blank("en")  # extraction needs only the tokenizer
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=25), st.data())
+def test_extraction_never_fails_and_offsets_point_into_the_text(blank_nlp, words, data) -> None:
+    """Any token soup with any entity spans: no exception, and every offset is real."""
+    from dateline.events import extract_event_mentions
+    from dateline.records import EntityMention, Sentence
+
+    nlp = blank_nlp
+    text = " ".join(words)
+    starts = [i for i in range(len(text)) if i == 0 or text[i - 1] == " "]
+    entities = []
+    for start in data.draw(st.lists(st.sampled_from(starts), max_size=4, unique=True)):
+        end = text.find(" ", start)
+        end = len(text) if end < 0 else end
+        label = data.draw(st.sampled_from(["PERSON", "ORG", "GPE", "NORP", "DATE"]))
+        entities.append(EntityMention(text[start:end], label, start, end))
+    article = Article(
+        id="x", text=text, path="x.txt", published=PublicationDate("2024-03-06", "day", "field")
+    )
+    sentence = Sentence(
+        "x", 0, 0, len(text), text, (), tuple(sorted(entities, key=lambda e: e.start))
+    )
+    for mention in extract_event_mentions(article, [sentence], nlp):
+        assert text[mention.trigger_start : mention.trigger_end] == mention.trigger
+        for part in (*mention.actors, *mention.recipients):
+            assert text[part.start : part.end] == part.text
+        assert mention.status in ("reported", "planned", "hypothetical", "negated")
