@@ -15,8 +15,8 @@ import argparse
 import contextlib
 import json
 import statistics
-import tempfile
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
