@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -453,3 +454,18 @@ def test_extraction_never_fails_and_offsets_point_into_the_text(blank_nlp, words
         for part in (*mention.actors, *mention.recipients):
             assert text[part.start : part.end] == part.text
         assert mention.status in ("reported", "planned", "hypothetical", "negated")
+
+
+def test_sentence_repeated_across_many_unrelated_articles_is_boilerplate() -> None:
+    furniture = "You agree that anything you post may be used."
+    claims = []
+    for n in range(5):
+        mention, ids = _claim(f"page{n}", "2024-03-11")
+        claims.append((replace(mention, evidence=replace(mention.evidence, text=furniture)), ids))
+    claims.append(_claim("news", "2024-03-12"))
+    articles, index = _corpus(*claims)
+    events = build_events(articles, index, ())
+    assert [s.article_id for e in events for s in e.sources] == ["news"]
+    # The same sentence in one duplicate group (syndicated copies) counts once: kept.
+    group = (DuplicateGroup("dup-pages", tuple(f"page{n}" for n in range(5))),)
+    assert len(build_events(articles, index, group)) == 2

@@ -23,7 +23,8 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from types import MappingProxyType
@@ -980,6 +981,10 @@ def _location(
 CONFIDENCE_BASE = 0.5
 #: Multiplier when the sources disagree (date, status or place) or a date contradicts itself.
 CONFLICT_PENALTY = 0.8
+#: An event sentence found verbatim in at least max(4, 3% of the articles) independent sources
+#: is boilerplate, not news.
+BOILERPLATE_MIN_SOURCES = 4
+BOILERPLATE_FRACTION = 0.03
 #: Two days this close (inclusive) may be one event when both claims come from one group/article.
 SAME_SOURCE_DAY_SLACK = 3
 _SPECIFIC_MODES = ("phone", "visit", "multilateral")
@@ -1096,6 +1101,25 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     return same_source or claim.uncertain_day or cluster.uncertain_day
 
 
+def _sentence_key(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def _boilerplate_sentences(
+    articles: Sequence[AnalysedArticle], group_of: Mapping[str, str]
+) -> set[str]:
+    """Event sentences repeated word for word across many unrelated articles: page furniture
+    ("You agree that anything you post may be used ...", "CNN welcomes a lively discussion"),
+    not news. A story syndicated word for word sits in one duplicate group and counts once."""
+    units: dict[str, set[str]] = defaultdict(set)
+    for analysed in articles:
+        article_id = analysed.article.id
+        for m in analysed.event_mentions:
+            units[_sentence_key(m.evidence.text)].add(group_of.get(article_id, article_id))
+    limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * len(articles))
+    return {key for key, seen in units.items() if len(seen) >= limit}
+
+
 def build_events(
     articles: Sequence[AnalysedArticle],
     entities: Any,
@@ -1112,10 +1136,13 @@ def build_events(
     place_ids = {
         e.id for e in getattr(entities, "entities", ()) if e.type in ("GPE", "LOC", "NORP", "FAC")
     }
+    boilerplate = _boilerplate_sentences(articles, group_of)
     claims: list[_Claim] = []
     for analysed in articles:
         article_id = analysed.article.id
         for m in analysed.event_mentions:
+            if _sentence_key(m.evidence.text) in boilerplate:
+                continue
             actors = _resolve_ids(entities, article_id, m.actors)
             recipients = [
                 r for r in _resolve_ids(entities, article_id, m.recipients) if r not in actors
