@@ -357,6 +357,13 @@ def _cluster_people(mentions: list[_Mention], clusters: _UnionFind, titles: Titl
         full = [m for m in in_article if len(person_key(m.text, titles)) >= 2]
         for m in in_article:
             key = person_key(m.text, titles)
+            if len(key) >= 2:
+                # "El Fassi" after "Nadia El Fassi": part of a longer name in the same article.
+                longer = [f for f in full if key < person_key(f.text, titles)]
+                if longer:
+                    before = [f for f in longer if f.key[1] < m.key[1]]
+                    clusters.union((before[-1] if before else longer[0]).key, m.key)
+                continue
             if len(key) != 1:
                 continue
             token = next(iter(key))

@@ -438,6 +438,8 @@ _AGENT_ENDS = frozenset(
 _SPEECH_VERBS = frozenset(
     {"said", "says", "told", "announced", "added", "stated", "noted", "confirmed", "reported"}
 )
+_QUOTES_AND_ARTICLES = frozenset({"the", "a", "an", "“", "”", '"', "‘", "’", "'"})
+_PLACE_PREPOSITIONS = frozenset({"in", "at", "off", "near", "outside", "inside"})
 _STATE_PLURALS = frozenset({"governments", "countries", "nations", "states"})
 
 
@@ -571,8 +573,8 @@ def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[M
             continue
         before = tokens[span.first - 1].lower if span.first > 0 else ""
         after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
-        if m.label == "GPE" and before in ("in", "at"):
-            continue
+        if before in _PLACE_PREPOSITIONS:
+            continue  # "in Tokyo", "off Sines" (even when NER calls it an organisation)
         if m.label == "NORP" and after is not None and after.text[:1].isalpha():
             continue
         kept.append(m)
@@ -640,20 +642,26 @@ def _participants(
     actors: list[MentionText] = []
     recipients: list[MentionText] = []
     clause = _clause_start(tokens, index)
+    # Only a verb takes a direct object ("met Hamada"); "the talks would cover ..." does not.
+    verb_trigger = "V" in lexicon.triggers.get(tokens[index].lower, ("", "V"))[1]
     # "talks between A and B": both sides are actors.
     for i in range(index + 1, min(len(tokens), index + 7)):
-        if tokens[i].lower in _PHRASE_ENDS - {"and"}:
-            break
         if tokens[i].lower == "between":
             end = _between_end(tokens, i + 1)
             actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
+            break
+        # Only a name or quotes may stand between ("exercise “Veer Guardian” between A and B");
+        # "the talks would cover cooperation between A and B" is about something else.
+        if not (tokens[i].text[:1].isupper() or tokens[i].lower in _QUOTES_AND_ARTICLES):
             break
     # "with X" / "to X" / "for X" after the trigger, and a direct object right after a verb.
     for i in range(index + 1, len(tokens)):
         low = tokens[i].lower
         if low == "." or (low in _CLAUSE_BREAKS and low not in (",", "“", "”", '"')):
             break
-        direct_object = i == index + 1 and low not in _PHRASE_ENDS and low[:1].isalpha()
+        direct_object = (
+            verb_trigger and i == index + 1 and low not in _PHRASE_ENDS and low[:1].isalpha()
+        )
         infinitive = low == "to" and i + 1 < len(tokens) and tokens[i + 1].text[:1].islower()
         if infinitive:
             break  # "invited El Fassi to visit Lisbon": what follows is another event
@@ -712,7 +720,7 @@ def _participants(
             elif tok.lower in ("to", "with") and i != index:
                 end = _phrase_end(tokens, i + 1, appositive=True)
                 recipients += _keep_participants(_spans_between(spans, i + 1, end), tokens)
-    if not actors and not recipients:
+    if not actors and not recipients and tokens[clause].lower in _PREPOSITIONAL_OPENERS:
         # "In the 7th Dialogue held on Wednesday, both India and Japan agreed ...": the subject
         # of the clause that follows the trigger's opening phrase.
         for first, last in _segments_after(tokens, index):
