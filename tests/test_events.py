@@ -469,3 +469,23 @@ def test_sentence_repeated_across_many_unrelated_articles_is_boilerplate() -> No
     # The same sentence in one duplicate group (syndicated copies) counts once: kept.
     group = (DuplicateGroup("dup-pages", tuple(f"page{n}" for n in range(5))),)
     assert len(build_events(articles, index, group)) == 2
+
+
+def test_passive_subject_receives_and_agent_acts(analyser) -> None:
+    text = (
+        "The engineering contract was signed by John Miller of General Electric and "
+        "Maria Lopez in Tangier on 21 March 2024."
+    )
+    (mention,) = [m for m in _analyse(analyser, text, "2024-03-22").event_mentions]
+    assert mention.type == "AGREE" and mention.date == "2024-03-21"
+    assert {"John Miller", "Maria Lopez"} <= {a.text for a in mention.actors}
+    urged = "Foreign Minister Ana Lopes was urged by Karim Bennani to leave Rabat."
+    (request,) = [m for m in _analyse(analyser, urged).event_mentions if m.type == "REQUEST"]
+    assert [r.text for r in request.recipients] == ["Ana Lopes"]
+    assert [a.text for a in request.actors] == ["Karim Bennani"]
+
+
+def test_an_infinitive_is_not_a_report(analyser) -> None:
+    text = "Portugal and Morocco are unlikely to sign the accord with Spain in Lisbon."
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == "AGREE"]
+    assert mentions and mentions[0].status == "planned"

@@ -701,7 +701,13 @@ def _participants(
         if subject_spans and subject_spans[-1].last != clause - 2:
             subject_spans = []  # the comma does not close a name: not an appositive subject
     named_subject = _keep_participants(subject_spans, tokens)
-    if named_subject:
+    passive = verb_trigger and _is_passive(tokens, index)
+    if passive:
+        # "U.S. citizens were urged to ...": the subject is on the receiving end; the actor is
+        # the agent ("by X"), if named.
+        recipients = named_subject + recipients
+        actors += _agent(tokens, index, spans)
+    elif named_subject:
         actors = named_subject + actors
     elif not actors:
         actors += _resolve_subject(tokens, clause, index, context, lexicon)
@@ -735,6 +741,32 @@ def _participants(
     actors = _unique(actors)
     recipients = [r for r in _unique(recipients) if r not in actors]
     return tuple(actors), tuple(recipients), direct
+
+
+_BE_FORMS = frozenset({"was", "were", "is", "are", "been", "being", "be"})
+
+
+def _is_passive(tokens: Sequence[_Tok], index: int) -> bool:
+    """ "was signed", "were urged", "has been seized" (an adverb may sit in between)."""
+    i = index - 1
+    while i >= 0 and tokens[i].lower.endswith("ly") and tokens[i].lower not in _BE_FORMS:
+        i -= 1
+    return i >= 0 and tokens[i].lower in _BE_FORMS and tokens[index].lower.endswith("ed")
+
+
+def _agent(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[MentionText]:
+    """The names of the "by ..." phrase after a passive trigger."""
+    for i in range(index + 1, len(tokens)):
+        low = tokens[i].lower
+        if low in (".", ";") or low in _CLAUSE_BREAKS - {","}:
+            return []
+        if low == "by":
+            end = next(
+                (j - 1 for j in range(i + 1, len(tokens)) if tokens[j].lower in _AGENT_ENDS),
+                len(tokens) - 1,
+            )
+            return _keep_participants(_spans_between(spans, i + 1, end), tokens)
+    return []
 
 
 def _between_end(tokens: Sequence[_Tok], start: int) -> int:
@@ -814,8 +846,9 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
         return "planned"
     if any(w in lexicon.planned_nouns for w in before[-2:]):
         return "planned"
-    for back in (2, 3):
-        # "Portugal and Morocco to hold ministerial talks", "invited X to visit Lisbon"
+    for back in (1, 2, 3):
+        # "Portugal and Morocco to hold ministerial talks", "invited X to visit Lisbon",
+        # "unlikely to support": an infinitive is not an assertion that it happened
         if index - back >= clause and tokens[index - back].lower == "to":
             following = tokens[index - back + 1].text
             if following[:1].islower() and following.isalpha():
