@@ -489,3 +489,10 @@ def test_an_infinitive_is_not_a_report(analyser) -> None:
     text = "Portugal and Morocco are unlikely to sign the accord with Spain in Lisbon."
     mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == "AGREE"]
     assert mentions and mentions[0].status == "planned"
+
+
+def test_news_agency_credit_is_not_an_actor(analyser) -> None:
+    text = "LISBON (Reuters) - Ana Lopes met Karim Bennani in Rabat on 4 March 2024."
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    names = {p.text for p in (*mention.actors, *mention.recipients)}
+    assert names and "Reuters" not in names

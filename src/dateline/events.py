@@ -456,9 +456,18 @@ def _entity_spans(tokens: Sequence[_Tok], entities: Sequence[EntityMention]) -> 
     spans: list[_Span] = []
     for entity in entities:
         inside = [i for i, t in enumerate(tokens) if entity.start <= t.start < entity.end]
-        if inside:
+        if inside and not _is_dateline_credit(tokens, inside[0], inside[-1]):
             spans.append(_Span(inside[0], inside[-1], _mention_text(entity)))
     return spans
+
+
+def _is_dateline_credit(tokens: Sequence[_Tok], first: int, last: int) -> bool:
+    """ "TOKYO (Reuters) - ...", "(CNN) -- ...": the agency that filed the story, not an actor."""
+    if first > 8:
+        return False
+    after = [t.lower for t in tokens[last + 1 : last + 3]]
+    closes = bool(after) and after[0] in (")", "-rrb-")
+    return closes and len(after) > 1 and after[1] in ("-", "--", "—", "–")
 
 
 def _clause_start(tokens: Sequence[_Tok], index: int) -> int:
