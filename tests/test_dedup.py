@@ -138,3 +138,13 @@ def test_a_t17_topic_is_not_lumped_together(t17_dir: Path) -> None:
     grouped = sum(len(g.article_ids) for g in groups)
     assert 0 < grouped < 0.5 * len(index)
     assert max(len(g.article_ids) for g in groups) <= 0.05 * len(index)
+
+
+@pytest.mark.parametrize(("threshold", "num_perm"), [(0.1, 256), (0.5, 256), (0.5, 128), (0.3, 64)])
+def test_lsh_bands_agree_with_datasketch(threshold: float, num_perm: int) -> None:
+    """Our numpy integration picks the same (bands, rows) as datasketch's scipy one."""
+    from datasketch.lsh import _optimal_param
+
+    from dateline.dedup import lsh_bands
+
+    assert lsh_bands(threshold, num_perm) == _optimal_param(threshold, num_perm, 0.3, 0.7)
