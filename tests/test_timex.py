@@ -359,6 +359,19 @@ class TestMoreFamilies:
         m = tag_one(tagger, "Rebels attacked over the weekend.", "2013-03-18", "the weekend")
         assert m.value == "2013-W11-WE"
 
+    def test_comparisons_are_durations_not_dates(self, tagger: TimeTagger) -> None:
+        mentions = tagger.tag("Spring came a month earlier than usual.", "2013-03-22")
+        assert [(m.text, m.type, m.value) for m in mentions] == [("a month", "DURATION", "P1M")]
+
+    def test_company_years(self, tagger: TimeTagger) -> None:
+        text = "Revenue for the year ended March 31 rose; for the year, volume was flat."
+        mentions = tagger.tag(text, "1989-11-02")
+        assert [(m.text, m.type, m.value) for m in mentions] == [
+            ("the year", "DURATION", "P1Y"),
+            ("March 31", "DATE", "1989-03-31"),
+            ("the year", "DATE", "1989"),
+        ]
+
     def test_year_range(self, tagger: TimeTagger) -> None:
         mentions = tagger.tag("the pandemic of 2009-2010, when", None)
         assert [m.value for m in mentions] == ["2009", "2010"]
