@@ -292,3 +292,33 @@ def test_shape_invariants(spec: list[tuple[int, int, bool]], dates: int, sentenc
         assert 1 <= len(entry.sentences) <= sentences
         for line in entry.sentences:
             assert line.sources
+
+
+def test_wire_credit_is_left_out_of_the_quote_and_offsets_follow() -> None:
+    body = "The port authority said on Tuesday it would close the northern dock for a month."
+    sentence = "LISBON (Reuters) - " + body
+    articles = [analysed("r1", "2024-03-06", [(sentence, [mention("on Tuesday", "2024-03-05")])])]
+    (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=1)
+    line = entry.sentences[0]
+    assert line.text == body
+    assert articles[0].article.text[line.start : line.end] == body
+
+
+def test_questions_and_bylines_are_not_quoted() -> None:
+    tue = [mention("Tuesday", "2024-03-05")]
+    articles = [
+        analysed(
+            "q1",
+            "2024-03-06",
+            [
+                ("Will the council really close the old bridge on Tuesday for good ?", tue),
+                (
+                    "Bridge to close, council says Tuesday 5 March 2024 17.37 GMT The council voted.",
+                    tue,
+                ),
+                (BRIDGE, [mention("on Tuesday", "2024-03-05")]),
+            ],
+        )
+    ]
+    (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=3)
+    assert [s.text for s in entry.sentences] == [BRIDGE]

@@ -66,6 +66,8 @@ class SentenceFilters:
 
     #: Every junk pattern as one alternation, searched once in the lower-cased sentence.
     junk: re.Pattern[str]
+    #: An agency credit at the start of a sentence ("(Reuters) -"), left out when quoting.
+    wire_prefix: re.Pattern[str]
     min_words: int
     max_words: int
     max_uppercase_share: float
@@ -82,6 +84,10 @@ class SentenceFilters:
             return False
         return self.junk.search(text.lower()) is None
 
+    def quotable_text(self, text: str) -> str:
+        """The sentence as quoted: stripped, without a leading agency credit."""
+        return self.wire_prefix.sub("", text.strip(), count=1).strip() or text.strip()
+
 
 def load_sentence_filters() -> SentenceFilters:
     """Read the junk rules shipped with dateline."""
@@ -90,6 +96,7 @@ def load_sentence_filters() -> SentenceFilters:
         data = json.loads(raw)
         return SentenceFilters(
             junk=re.compile("|".join(f"(?:{p})" for p in data["junk_patterns"])),
+            wire_prefix=re.compile(data["wire_prefix"]),
             min_words=int(data["min_words"]),
             max_words=int(data["max_words"]),
             max_uppercase_share=float(data["max_uppercase_share"]),
@@ -190,6 +197,8 @@ class _Candidate:
     #: True when the sentence names the date; False when dated only by the article's publication day.
     mentions_date: bool
     on_query: bool
+    #: The text to quote: the sentence without a leading wire-service credit (set when pooled).
+    text: str = ""
 
 
 @dataclass(slots=True)
@@ -306,14 +315,15 @@ def _collect_evidence(
 
 @dataclass(frozen=True, slots=True)
 class SelectionWeights:
-    """The few numbers of the method, the same for every corpus (no per-topic settings)."""
+    """The few numbers of the method, the same for every corpus (no per-topic settings).
+
+    Chosen on Timeline17 from small grids and checked leave-one-topic-out (docs/tls.md).
+    """
 
     #: Weight of an article naming the day in an on-topic sentence.
     mention: float = 1.0
     #: Weight of an article published on the day (and not already counted for naming it).
     published: float = 1.0
-    #: Weight of an article published the day after (news reports yesterday's events).
-    published_next_day: float = 0.0
     #: Line relevance: bonus per log(1 + supporting articles) of a line.
     line_support: float = 0.1
     #: Line relevance: bonus when the line names the date (rather than being dated by publication).
@@ -322,6 +332,9 @@ class SelectionWeights:
     line_on_query: float = 0.2
     #: MMR: penalty per unit of similarity to a line already picked for the date.
     redundancy: float = 0.5
+    #: Lines are compared with the date's centroid plus this share of the story's centroid (the
+    #: mean of every candidate date's lines), so they are about the date *and* about the story.
+    story_centroid: float = 0.5
 
 
 DEFAULT_WEIGHTS = SelectionWeights()
@@ -332,14 +345,9 @@ def _score_days(
 ) -> dict[datetime.date, float]:
     """How strongly the corpus points at each day (weighted distinct supporting articles)."""
     scores: dict[datetime.date, float] = {}
-    one_day = datetime.timedelta(days=1)
     for day, ev in days.items():
-        following = days.get(day + one_day)
-        score = (
-            weights.mention * len(ev.mention_units)
-            + weights.published * len(ev.published_units - ev.mention_units)
-            + weights.published_next_day
-            * (len(following.published_units) if following is not None else 0)
+        score = weights.mention * len(ev.mention_units) + weights.published * len(
+            ev.published_units - ev.mention_units
         )
         if score > 0:
             scores[day] = score
@@ -396,7 +404,7 @@ def _merge_lines(
     opener: list[int] = []  # line index -> candidate position that opened it
     by_text: dict[str, int] = {}
     for pos, (candidate, row) in enumerate(zip(candidates, rows, strict=True)):
-        key = _normalised(candidate.sentence.text)
+        key = _normalised(candidate.text)
         index = by_text.get(key, -1)
         if index < 0 and opener:
             sims = similarity[pos, opener]
@@ -419,6 +427,7 @@ def _pick_lines(
     count: int,
     query: QueryMatcher,
     weights: SelectionWeights,
+    background: Any,
 ) -> list[_Line]:
     """Maximal marginal relevance: central, well-supported, on-topic lines that say new things."""
     if not lines or count <= 0:
@@ -427,6 +436,8 @@ def _pick_lines(
     matrix = vectors[rows]
     support = np.array([len(line.article_ids()) for line in lines], dtype=float)
     centroid = np.asarray(matrix.T @ support).ravel()
+    centroid /= max(float(support.sum()), 1.0)
+    centroid = centroid + weights.story_centroid * background
     norm = float(np.linalg.norm(centroid))
     centrality = np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
     mentions = np.array([any(m.mentions_date for m in line.members) for line in lines], dtype=float)
@@ -465,9 +476,9 @@ def _timeline_sentence(line: _Line) -> TimelineSentence:
         if not evidence and member.evidence:
             evidence = member.evidence
     return TimelineSentence(
-        text=first.sentence.text.strip(),
+        text=first.text,
         article_id=first.article.id,
-        start=first.sentence.start,
+        start=first.sentence.end - len(first.text),
         end=first.sentence.end,
         date_evidence=evidence,
         sources=tuple(sources.values()),
@@ -500,12 +511,11 @@ def build_timeline_entries(
         )
     filters = load_sentence_filters()
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
-    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
-
     weights = DEFAULT_WEIGHTS
+    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
     day_scores = _score_days(days, weights)
     score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
-    ranked: list[_DateEvidence] = [days[d] for d in _rank_days(day_scores)]
+    ranked = [days[d] for d in _rank_days(day_scores)]
     coarse = sorted(
         (p for p in periods.values() if p.mention_units), key=lambda p: (-p.support, p.key)
     )
@@ -521,16 +531,17 @@ def build_timeline_entries(
         pool = _candidate_pool(ev.candidates, filters, matcher, quotable)
         if pool:
             heads.append((ev, pool))
-        if len(heads) >= dates + max(10, dates // 2):
+        if len(heads) >= dates + MARGIN_DATES:
             break
     if not heads:
         return ()
-    texts = [c.sentence.text for _, pool in heads for c in pool]
+    texts = [c.text for _, pool in heads for c in pool]
     vectorizer = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
     try:
         vectors = vectorizer.fit_transform(texts)
     except ValueError:  # every candidate is stop words only: nothing informative to quote
         return ()
+    background = np.asarray(vectors.mean(axis=0)).ravel()
     event_ids = _events_by_date(events)
     entries: list[TimelineEntry] = []
     offset = 0
@@ -540,7 +551,7 @@ def build_timeline_entries(
         if len(entries) >= dates:
             break
         picked = _pick_lines(
-            _merge_lines(pool, vectors, rows), vectors, sentences, matcher, weights
+            _merge_lines(pool, vectors, rows), vectors, sentences, matcher, weights, background
         )
         if not picked:
             continue
@@ -557,6 +568,8 @@ def build_timeline_entries(
     return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
 
 
+#: Dates ranked beyond those asked for, in case some have no quotable line.
+MARGIN_DATES = 10
 #: Most candidate sentences considered for one date (those naming the date come first).
 MAX_POOL = 400
 
@@ -573,6 +586,8 @@ def _candidate_pool(
         key = (c.article.id, c.sentence.index)
         if key not in quotable:
             quotable[key] = filters.is_quotable(c.sentence.text)
+        if quotable[key] and not c.text:
+            c.text = filters.quotable_text(c.sentence.text)
         return quotable[key]
 
     pool = [c for c in candidates if c.on_query and ok(c)] if matcher.active else []
