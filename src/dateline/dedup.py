@@ -30,6 +30,7 @@ from datasketch import MinHash, MinHashLSH
 
 from dateline.errors import ConfigurationError
 from dateline.records import DuplicateGroup
+from dateline.unionfind import UnionFind
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 #: LSH false-positive / false-negative weights: candidates are verified exactly, so recall matters
@@ -92,26 +93,6 @@ def group_id(article_ids: Iterable[str]) -> str:
     """Stable id of a group: independent of the order the members were added in."""
     digest = hashlib.sha1("\n".join(sorted(article_ids)).encode("utf-8")).hexdigest()
     return f"dup-{digest[:12]}"
-
-
-class _UnionFind:
-    def __init__(self, items: Iterable[str]) -> None:
-        self.parent = {item: item for item in items}
-
-    def find(self, item: str) -> str:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return root
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # Deterministic root choice keeps the result independent of insertion order.
-            low, high = sorted((ra, rb))
-            self.parent[high] = low
 
 
 class NearDuplicateIndex:
@@ -224,7 +205,7 @@ class NearDuplicateIndex:
                 }
         pairs = self._similar_pairs(self._shingles, self.copy_threshold)
         pairs |= self._similar_pairs(distinctive, self.threshold)
-        components = _UnionFind(self._shingles)
+        components = UnionFind[str](self._shingles)
         for a, b in sorted(pairs):
             components.union(a, b)
         members: dict[str, list[str]] = {}

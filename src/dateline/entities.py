@@ -45,6 +45,7 @@ from rapidfuzz import fuzz, process
 
 from dateline.errors import ConfigurationError
 from dateline.records import AnalysedArticle, Entity, EntityMentionRef, Role
+from dateline.unionfind import UnionFind
 
 #: NER labels that become entities, and the class they are compared within.
 ENTITY_CLASSES: Mapping[str, str] = MappingProxyType(
@@ -235,28 +236,6 @@ def role_before_lowercase(text: str, start: int, titles: TitleLexicon = TITLES) 
 # --------------------------------------------------------------------------- clustering
 
 
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[MentionKey, MentionKey] = {}
-
-    def add(self, item: MentionKey) -> None:
-        self.parent.setdefault(item, item)
-
-    def find(self, item: MentionKey) -> MentionKey:
-        root = item
-        while self.parent[root] != root:
-            root = self.parent[root]
-        while self.parent[item] != root:
-            self.parent[item], item = root, self.parent[item]
-        return root
-
-    def union(self, a: MentionKey, b: MentionKey) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            low, high = sorted((ra, rb))
-            self.parent[high] = low
-
-
 @dataclass(slots=True)
 class _Mention:
     key: MentionKey
@@ -284,7 +263,7 @@ def resolve_entities(
                 key = (article.id, entity.start, entity.end)
                 mentions.append(_Mention(key, entity.text, entity.label, cls, published))
     _relabel_stray_surnames(mentions, titles)
-    clusters = _UnionFind()
+    clusters = UnionFind[MentionKey]()
     for m in mentions:
         clusters.add(m.key)
     _cluster_people(mentions, clusters, titles)
@@ -333,7 +312,9 @@ def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> N
             m.label = "PERSON"
 
 
-def _cluster_people(mentions: list[_Mention], clusters: _UnionFind, titles: TitleLexicon) -> None:
+def _cluster_people(
+    mentions: list[_Mention], clusters: UnionFind[MentionKey], titles: TitleLexicon
+) -> None:
     people = [m for m in mentions if m.cls == "PERSON" and person_key(m.text, titles)]
     full_by_key: dict[frozenset[str], list[_Mention]] = defaultdict(list)
     by_article: dict[str, list[_Mention]] = defaultdict(list)
@@ -423,7 +404,7 @@ def _nearest_full_name(
 
 def _cluster_organisations(
     mentions: list[_Mention],
-    clusters: _UnionFind,
+    clusters: UnionFind[MentionKey],
     texts: Mapping[str, str],
     titles: TitleLexicon,
     extra_aliases: dict[MentionKey, set[str]],
@@ -525,7 +506,7 @@ def _roles(
 
 def _build_index(
     mentions: list[_Mention],
-    clusters: _UnionFind,
+    clusters: UnionFind[MentionKey],
     texts: Mapping[str, str],
     titles: TitleLexicon,
     extra_aliases: Mapping[MentionKey, set[str]],
