@@ -664,3 +664,20 @@ def test_validator_rejects_malformed_values() -> None:
         "PXY",
     ):
         assert is_timex_value(good), good
+
+
+def test_a_trailing_attribution_does_not_decide_the_tense() -> None:
+    # "..., the ministry said today" speaks of the report; "will hold" speaks of the event.
+    text = (
+        "The minister, Ana Costa, will hold talks with her counterpart, Omar Idrissi, in Lisbon "
+        "on Thursday, the ministry said today."
+    )
+    (thursday,) = [m for m in resolve_time_expressions(text, "2024-03-04") if m.text == "Thursday"]
+    assert thursday.value == "2024-03-07"
+    assert thursday.tense == "future"
+
+
+def test_an_attribution_still_counts_when_nothing_else_does() -> None:
+    text = "The talks in Lisbon on Thursday, officials said, went well."
+    (thursday,) = [m for m in resolve_time_expressions(text, "2024-03-04") if m.text == "Thursday"]
+    assert thursday.value == "2024-02-29"

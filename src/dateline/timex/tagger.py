@@ -189,6 +189,10 @@ def sentence_tense(book: RuleBook, text: str, start: int, end: int) -> str | Non
     lowered = [w.group().lower().replace("\u2019", "'") for w in words]
     best: str | None = None
     best_score = 0.0
+    # A cue after the mention and across a comma is usually an attribution ("..., the ministry
+    # said today"): it speaks of the report, not of the event, so it counts only as a fallback.
+    fallback: str | None = None
+    fallback_score = 0.0
     for index, word in enumerate(words):
         token = lowered[index]
         cue = None
@@ -215,9 +219,13 @@ def sentence_tense(book: RuleBook, text: str, start: int, end: int) -> str | Non
             between = text[word.end() : start]
         if "," in between or ";" in between:  # another clause
             score *= _OTHER_CLAUSE_FACTOR
+            if word.start() >= end:
+                if score > fallback_score:
+                    fallback, fallback_score = cue.tense, score
+                continue
         if score > best_score:
             best, best_score = cue.tense, score
-    return best
+    return best if best is not None else fallback
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
