@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import os
+import sys
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
@@ -150,7 +151,10 @@ def analyse_articles(
         for article in articles:
             yield local.analyse(article)
         return
-    context: Any = multiprocessing.get_context("spawn")
+    # fork on Linux: workers start fast and a caller's script needs no ``__main__`` guard (the
+    # parent holds no model while a pool runs). Elsewhere fork is unsafe or missing: spawn.
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    context: Any = multiprocessing.get_context(method)
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(model,)
     ) as pool:
