@@ -322,3 +322,16 @@ def test_questions_and_bylines_are_not_quoted() -> None:
     ]
     (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=3)
     assert [s.text for s in entry.sentences] == [BRIDGE]
+
+
+def test_a_line_opening_with_its_date_reads_as_a_timeline_line() -> None:
+    from dateline.timeline import _opens_sentence
+
+    text = "June 1 - Shares in the ferry operator fell sharply after the bridge closure."
+    opening = Sentence("t", 0, 100, 100 + len(text), text)
+    assert _opens_sentence(TimeMention("June 1", 100, 106, "DATE", "2024-06-01", "day"), opening)
+    later = Sentence("t", 1, 0, len(BRIDGE), BRIDGE)
+    start = BRIDGE.index("on Tuesday")
+    assert not _opens_sentence(
+        TimeMention("on Tuesday", start, start + 10, "DATE", "2024-03-05", "day"), later
+    )

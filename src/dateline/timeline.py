@@ -199,6 +199,8 @@ class _Candidate:
     on_query: bool
     #: The text to quote: the sentence without a leading wire-service credit (set when pooled).
     text: str = ""
+    #: The date expression opens the sentence ("June 1 - BP shares plunge ..."): a timeline line.
+    opens_with_date: bool = False
 
 
 @dataclass(slots=True)
@@ -230,6 +232,14 @@ def _unit_of_article(groups: Sequence[DuplicateGroup]) -> dict[str, str]:
 
 def _in_range(day: datetime.date, start: datetime.date | None, end: datetime.date | None) -> bool:
     return (start is None or day >= start) and (end is None or day <= end)
+
+
+def _opens_sentence(mention: TimeMention, sentence: Sentence) -> bool:
+    """True when nothing but punctuation precedes the time expression in its sentence."""
+    offset = mention.start - sentence.start
+    if offset < 0 or offset > len(sentence.text):
+        return False
+    return not any(c.isalnum() for c in sentence.text[:offset])
 
 
 def _period_in_range(period: str, start: datetime.date | None, end: datetime.date | None) -> bool:
@@ -275,24 +285,33 @@ def _collect_evidence(
             slot.published_units.add(unit)
             slot.article_ids.add(article.id)
         for sentence, relevant in zip(analysed.sentences, on_query, strict=True):
-            mentioned_days: dict[datetime.date, str] = {}
+            mentioned_days: dict[datetime.date, TimeMention] = {}
             mentioned_periods: dict[str, TimeMention] = {}
             for mention in sentence.time_mentions:
                 day = day_of(mention)
                 if day is not None:
-                    mentioned_days.setdefault(day, mention.text)
+                    mentioned_days.setdefault(day, mention)
                     continue
                 period = coarse_period_of(mention)
                 if period is not None:
                     mentioned_periods.setdefault(period, mention)
-            for day, evidence in mentioned_days.items():
+            for day, day_mention in mentioned_days.items():
                 if not _in_range(day, start, end):
                     continue
                 slot = day_slot(day)
                 if relevant:
                     slot.mention_units.add(unit)
                     slot.article_ids.add(article.id)
-                slot.candidates.append(_Candidate(sentence, article, evidence, True, relevant))
+                slot.candidates.append(
+                    _Candidate(
+                        sentence,
+                        article,
+                        day_mention.text,
+                        True,
+                        relevant,
+                        opens_with_date=_opens_sentence(day_mention, sentence),
+                    )
+                )
             for period, mention in mentioned_periods.items():
                 if not _period_in_range(period, start, end):
                     continue
@@ -332,6 +351,8 @@ class SelectionWeights:
     line_on_query: float = 0.2
     #: MMR: penalty per unit of similarity to a line already picked for the date.
     redundancy: float = 0.5
+    #: Line relevance: bonus when the line opens with the date (as lines of a published timeline do).
+    line_opens_with_date: float = 0.1
     #: Lines are compared with the date's centroid plus this share of the story's centroid (the
     #: mean of every candidate date's lines), so they are about the date *and* about the story.
     story_centroid: float = 0.5
@@ -442,11 +463,13 @@ def _pick_lines(
     centrality = np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
     mentions = np.array([any(m.mentions_date for m in line.members) for line in lines], dtype=float)
     on_query = np.array([any(m.on_query for m in line.members) for line in lines], dtype=float)
+    opens = np.array([any(m.opens_with_date for m in line.members) for line in lines], dtype=float)
     relevance = (
         centrality
         + weights.line_support * np.log1p(support)
         + weights.line_names_date * mentions
         + (weights.line_on_query * on_query if query.active else 0.0)
+        + weights.line_opens_with_date * opens
     )
     similarity = (matrix @ matrix.T).toarray()
     chosen: list[int] = []
