@@ -23,7 +23,7 @@ from dateline.errors import DatelineError
 from dateline.evaluate import TaskScore, TlsTopic, analyse_topic, evaluate_dataset
 
 DEFAULT_DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "t17"
-ROW = "{:<12} {:>7} {:>7} {:>8} {:>6} {:>6} {:>8}"
+ROW = "{:<12} {:>7} {:>7} {:>8} {:>6} {:>6} {:>8} {:>8}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     topics = [t for t in args.topics.split(",") if t] or None
 
-    print(ROW.format("task", "AR-1 F", "AR-2 F", "Date F1", "dates", "gold", "seconds"))
+    print(ROW.format("task", "AR-1 F", "AR-2 F", "Date F1", "dates", "gold", "seconds", "build s"))
 
     def show(score: TaskScore) -> None:
         print(
@@ -47,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
                 score.predicted_dates,
                 score.gold_dates,
                 f"{score.seconds:.1f}",
+                f"{score.build_seconds:.2f}",
             ),
             flush=True,
         )
@@ -71,10 +72,15 @@ def main(argv: list[str] | None = None) -> int:
             "",
             "",
             f"{result.seconds:.1f}",
+            f"{sum(t.build_seconds for t in result.tasks):.2f}",
         )
     )
     for name, seconds in result.topic_seconds.items():
         print(f"topic {name}: {seconds:.1f} s from raw articles to its timelines")
+    print(
+        "seconds: raw articles to the task's timeline (its share of the topic's analysis plus its "
+        "build); build s: the timeline step alone"
+    )
     print(
         f"ROUGE: {args.rouge}; pipeline {result.seconds:.1f} s; "
         f"with scoring {time.perf_counter() - began:.1f} s"

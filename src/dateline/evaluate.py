@@ -168,6 +168,8 @@ class TaskScore:
     seconds: float
     predicted_dates: int
     gold_dates: int
+    #: The timeline step alone (``Corpus.timeline``), without the topic's analysis.
+    build_seconds: float = 0.0
 
 
 def entries_to_dates(entries: Sequence[TimelineEntry]) -> dict[datetime.date, list[str]]:
@@ -334,6 +336,7 @@ def run_topic(
             seconds=analysis_seconds / len(topic.tasks) + build_seconds,
             predicted_dates=len(predicted),
             gold_dates=task.dates,
+            build_seconds=build_seconds,
         )
         scores.append(score)
         if on_task is not None:
