@@ -1213,17 +1213,28 @@ def build_events(
         )
     )
     clusters: list[_Cluster] = []
+    # A claim fits only a cluster that shares a participant or its article (see ``_fits``), so
+    # look only there: linear in the claims instead of claims x clusters.
+    by_participant: dict[str, set[int]] = {}
+    by_article: dict[str, set[int]] = {}
     for claim in claims:
-        fitting = [c for c in clusters if _fits(claim, c)]
+        candidates = set(by_article.get(claim.mention.article_id, ()))
+        for participant in claim.participants:
+            candidates |= by_participant.get(participant, set())
+        fitting = [i for i in sorted(candidates) if _fits(claim, clusters[i])]
         if fitting:
-            best = max(
+            chosen = max(
                 fitting,
-                key=lambda c: (
-                    len(claim.participants & c.participants),
-                    claim.unit in c.units,
-                    -clusters.index(c),
+                key=lambda i: (
+                    len(claim.participants & clusters[i].participants),
+                    claim.unit in clusters[i].units,
+                    -i,
                 ),
             )
+            best = clusters[chosen]
+            by_article.setdefault(claim.mention.article_id, set()).add(chosen)
+            for participant in claim.participants:
+                by_participant.setdefault(participant, set()).add(chosen)
             best.claims.append(claim)
             best.participants |= claim.participants
             best.people |= claim.people
@@ -1238,6 +1249,9 @@ def build_events(
                 best.date = claim.mention.date
             continue
         m = claim.mention
+        by_article.setdefault(m.article_id, set()).add(len(clusters))
+        for participant in claim.participants:
+            by_participant.setdefault(participant, set()).add(len(clusters))
         clusters.append(
             _Cluster(
                 type=m.type,
