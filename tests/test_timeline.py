@@ -335,3 +335,22 @@ def test_a_line_opening_with_its_date_reads_as_a_timeline_line() -> None:
     assert not _opens_sentence(
         TimeMention("on Tuesday", start, start + 10, "DATE", "2024-03-05", "day"), later
     )
+
+
+def test_articles_published_outside_the_span_are_not_used() -> None:
+    tue = [mention("on Tuesday", "2024-03-05")]
+    late = "A week later the council said its vote on Tuesday 5 March had been unanimous."
+    articles = [
+        analysed("in", "2024-03-06", [(BRIDGE, tue)]),
+        analysed("after", "2024-03-12", [(late, [mention("Tuesday 5 March", "2024-03-05")])]),
+    ]
+    (entry,) = build_timeline_entries(
+        articles,
+        query=None,
+        dates=1,
+        sentences=3,
+        start=datetime.date(2024, 3, 1),
+        end=datetime.date(2024, 3, 8),
+    )
+    assert entry.article_ids == ("in",)
+    assert [s.text for s in entry.sentences] == [BRIDGE]

@@ -1,6 +1,6 @@
 """Timeline construction: pick the dates a story turns on, and say what happened on each.
 
-Two steps, both unsupervised and free of per-topic settings:
+Two steps, both unsupervised and free of per-topic settings (method and figures: docs/tls.md):
 
 1. **Date selection.** Every day-level date is scored by the distinct articles that support it: articles
    with an on-topic sentence that mentions the date, and articles published on it. Syndicated copies
@@ -8,14 +8,16 @@ Two steps, both unsupervised and free of per-topic settings:
    "in March" says nothing about 1 March. They become month/year-level candidates of their own, which
    keep their granularity and only fill slots that day-level dates cannot.
 2. **Per-date summaries.** The candidate sentences of a date are those that mention it (their time
-   expression is the date evidence) and those of articles published on it that mention no other day.
+   expression is the date evidence) and the undated sentences of articles published on it.
    Near-identical sentences from several articles are merged into one line citing all of them. Lines
-   are picked greedily by maximal marginal relevance over TF-IDF vectors: close to the centroid of the
-   date's candidates, backed by many articles, and not redundant with lines already picked.
+   are picked greedily by maximal marginal relevance over TF-IDF vectors: close to the date's centroid
+   plus half the story's, backed by many articles, naming the date (best at its start, as lines of a
+   published timeline do), and not redundant with lines already picked.
 
 A ``query`` keeps the timeline on topic: only articles that match it are used, and sentences that
-match it are preferred. Junk sentences (too short or long, shouting menus, "Advertisement", links) are
-never quoted; the rules are in ``data/timeline_filters.json``.
+match it are preferred. Junk sentences (too short or long, shouting menus, "Advertisement", links,
+bylines, questions) are never quoted, and agency credits are trimmed from quotes; the rules are in
+``data/timeline_filters.json``. ``start``/``end`` bound the dates and the articles used.
 """
 
 from __future__ import annotations
@@ -524,8 +526,9 @@ def build_timeline_entries(
 ) -> tuple[TimelineEntry, ...]:
     """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
 
-    ``start``/``end`` bound the dates (inclusive). ``duplicate_groups`` make syndicated copies count
-    once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
+    ``start``/``end`` bound the dates (inclusive); articles published outside them are not used
+    (the standard TLS protocol), articles of unknown publication day are. ``duplicate_groups`` make
+    syndicated copies count once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
     entry of their date.
     """
     if dates <= 0 or sentences <= 0:
