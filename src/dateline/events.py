@@ -331,38 +331,30 @@ def _mention_text(entity: EntityMention) -> MentionText:
     return MentionText(entity.text, entity.start, entity.end, entity.label)
 
 
-#: Tokens that end a clause for the purpose of finding a trigger's subject and modals.
-_CLAUSE_BREAKS = frozenset(
+#: Words that open another clause (relative pronouns, subordinators, contrast).
+_CLAUSE_WORDS = frozenset(
     {
-        ",",
-        ";",
-        ":",
-        "(",
-        ")",
-        "—",
-        "–",
-        "“",
-        "”",
-        '"',
+        "after",
+        "although",
+        "because",
+        "before",
+        "but",
+        "since",
+        "that",
+        "though",
+        "until",
+        "when",
+        "where",
+        "whereas",
         "which",
+        "while",
         "who",
         "whom",
         "whose",
-        "while",
-        "whereas",
-        "but",
-        "because",
-        "although",
-        "though",
-        "after",
-        "before",
-        "when",
-        "that",
-        "since",
-        "until",
-        "where",
     }
 )
+#: Tokens that end a clause for the purpose of finding a trigger's subject and modals.
+_CLAUSE_BREAKS = _CLAUSE_WORDS | frozenset({",", ";", ":", "(", ")", "—", "–", "“", "”", '"'})
 #: Prepositions that end an object phrase ("met X *in* Tokyo *on* Monday").
 _PHRASE_ENDS = frozenset(
     {
@@ -880,29 +872,7 @@ def _mode(event_type: str, words: set[str], lexicon: TriggerLexicon) -> str | No
 
 
 #: Clause boundaries for choosing a trigger's time expression (commas do not end a clause here).
-_DATE_CLAUSE_BREAKS = frozenset(
-    {
-        ";",
-        ":",
-        "that",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "while",
-        "whereas",
-        "but",
-        "because",
-        "although",
-        "though",
-        "when",
-        "where",
-        "until",
-        "after",
-        "before",
-        "since",
-    }
-)
+_DATE_CLAUSE_BREAKS = _CLAUSE_WORDS | frozenset({";", ":"})
 _BARE_WEEKDAY = re.compile(
     r"^(?:on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)$", re.IGNORECASE
 )
