@@ -354,3 +354,21 @@ def test_articles_published_outside_the_span_are_not_used() -> None:
     )
     assert entry.article_ids == ("in",)
     assert [s.text for s in entry.sentences] == [BRIDGE]
+
+
+def test_a_sentence_with_a_day_is_not_quoted_for_the_year_around_it() -> None:
+    # "Harbour Drill 2024 ended today": the sentence belongs to its day, not to "2024".
+    drill = "The Harbour Drill 2024 exercise ended off the coast today after four days at sea."
+    other = "The harbour authority said in 2024 it would publish a full review of the drill."
+    articles = [
+        analysed(
+            "y1",
+            "2024-03-15",
+            [(drill, [mention("2024", "2024", "year"), mention("today", "2024-03-15")])],
+        ),
+        analysed("y2", "2024-03-16", [(other, [mention("2024", "2024", "year")])]),
+    ]
+    entries = build_timeline_entries(articles, query=None, dates=5, sentences=2)
+    by_date = {e.date: e for e in entries}
+    assert [s.text for s in by_date["2024-03-15"].sentences] == [drill]
+    assert [s.text for s in by_date["2024"].sentences] == [other]

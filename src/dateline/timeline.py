@@ -317,6 +317,10 @@ def _collect_evidence(
             for period, mention in mentioned_periods.items():
                 if not _period_in_range(period, start, end):
                     continue
+                if any(day.isoformat().startswith(period) for day in mentioned_days):
+                    # The sentence names a day inside this month/year ("Atlantic Shield 2024
+                    # ended today"): its precise date is that day, not the coarser period.
+                    continue
                 if period not in periods:
                     periods[period] = _DateEvidence(period, mention.granularity)
                 pslot = periods[period]
