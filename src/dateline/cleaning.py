@@ -15,13 +15,12 @@ whole-line rules, so real paragraphs and short section headings survive.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
 
 #: Characters stripped from both ends of a line before it is compared with the rules.
@@ -67,18 +66,7 @@ class BoilerplateRules:
     @classmethod
     def load(cls, path: str | Path | None = None) -> BoilerplateRules:
         """Read and compile a rules file (the packaged one by default)."""
-        try:
-            if path is None:
-                raw = (
-                    resources.files("dateline").joinpath("data/boilerplate.json").read_text("utf-8")
-                )
-                where = "dateline/data/boilerplate.json"
-            else:
-                raw = Path(path).read_text(encoding="utf-8")
-                where = str(path)
-            data = json.loads(raw)
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ConfigurationError(f"cannot read boilerplate rules {path}: {exc}") from exc
+        data, where = read_data_json("boilerplate.json", what="boilerplate rules", path=path)
         try:
             return cls._compile(data)
         except (KeyError, TypeError, ValueError, re.error) as exc:

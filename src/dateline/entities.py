@@ -29,12 +29,10 @@ initials test; the rest is the libraries named above.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
@@ -43,6 +41,7 @@ from abbreviations import schwartz_hearst
 from nameparser.config import CONSTANTS as NAME_CONSTANTS
 from rapidfuzz import fuzz, process
 
+from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
 from dateline.records import AnalysedArticle, Entity, EntityMentionRef, Role
 from dateline.unionfind import UnionFind
@@ -76,11 +75,8 @@ class TitleLexicon:
 
 
 def load_title_lexicon(text: str | None = None) -> TitleLexicon:
-    where = f"dateline/data/{TITLES_FILE}"
-    if text is None:
-        text = resources.files("dateline").joinpath("data", TITLES_FILE).read_text("utf-8")
+    data, where = read_data_json(TITLES_FILE, what="title lexicon", text=text)
     try:
-        data = json.loads(text)
         titles = {w.lower() for w in data["title_words"]}
         titles |= {str(t).lower() for t in NAME_CONSTANTS.titles}
         return TitleLexicon(
@@ -92,7 +88,7 @@ def load_title_lexicon(text: str | None = None) -> TitleLexicon:
             ),
             org_stopwords=frozenset(w.lower() for w in data["org_stopwords"]),
         )
-    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigurationError(
             f"{where}: malformed title lexicon ({type(exc).__name__}: {exc}); it needs the keys "
             "title_words, role_words, honorifics, spelling_variants, org_stopwords"

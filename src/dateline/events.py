@@ -21,15 +21,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
 from dateline.records import (
     AnalysedArticle,
@@ -85,11 +84,8 @@ class TriggerLexicon:
 
 def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
     """Read the lexicon (the packaged file unless ``text`` is given); errors name the problem."""
-    where = f"dateline/data/{LEXICON_FILE}"
-    if text is None:
-        text = resources.files("dateline").joinpath("data", LEXICON_FILE).read_text("utf-8")
+    data, where = read_data_json(LEXICON_FILE, what="trigger lexicon", text=text)
     try:
-        data = json.loads(text)
         triggers: dict[str, tuple[str, str]] = {}
         needs_head: dict[str, frozenset[str]] = {}
         default_modes: dict[str, str | None] = {}
@@ -132,7 +128,7 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
             plural_subjects=frozenset(data["plural_subjects"]),
             title_subjects=frozenset(data["pronoun_subjects"]),
         )
-    except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as exc:
+    except (KeyError, TypeError, AttributeError) as exc:
         raise ConfigurationError(
             f"{where}: malformed trigger lexicon ({type(exc).__name__}: {exc}); compare it with "
             "the layout described in its 'description' field"

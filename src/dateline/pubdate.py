@@ -18,13 +18,12 @@ writer's day.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
 from dateline.records import Granularity, PublicationDate, TimeMention
 
@@ -171,18 +170,13 @@ def date_from_html(tree: Any) -> PublicationDate | None:
 
 def load_future_cues(path: str | Path | None = None) -> re.Pattern[str]:
     """Compile the future-tense cue words of ``data/pubdate_cues.json`` into one pattern."""
+    data, where = read_data_json("pubdate_cues.json", what="publication-date cues", path=path)
     try:
-        if path is None:
-            raw = resources.files("dateline").joinpath("data/pubdate_cues.json").read_text("utf-8")
-        else:
-            raw = Path(path).read_text(encoding="utf-8")
-        cues = json.loads(raw)["future_cues"]
+        cues = data["future_cues"]
         words = "|".join(re.escape(str(cue)).replace(r"\ ", r"\s+") for cue in cues)
         return re.compile(rf"\b(?:{words})\b", re.I)
-    except (OSError, json.JSONDecodeError, KeyError, TypeError, re.error) as exc:
-        raise ConfigurationError(
-            f"cannot read publication-date cues {path or 'packaged'}: {exc}"
-        ) from exc
+    except (KeyError, TypeError, re.error) as exc:
+        raise ConfigurationError(f"invalid publication-date cues in {where}: {exc}") from exc
 
 
 def _announced_as_future(text: str, mention: TimeMention, future_cues: re.Pattern[str]) -> bool:

@@ -23,18 +23,17 @@ bylines, questions) are never quoted, and agency credits are trimmed from quotes
 from __future__ import annotations
 
 import datetime
-import json
 import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from typing import Any
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
 from dateline.records import (
     AnalysedArticle,
@@ -93,9 +92,8 @@ class SentenceFilters:
 
 def load_sentence_filters() -> SentenceFilters:
     """Read the junk rules shipped with dateline."""
-    raw = resources.files("dateline").joinpath("data/timeline_filters.json").read_text("utf-8")
+    data, where = read_data_json("timeline_filters.json", what="timeline junk rules")
     try:
-        data = json.loads(raw)
         return SentenceFilters(
             junk=re.compile("|".join(f"(?:{p})" for p in data["junk_patterns"])),
             wire_prefix=re.compile(data["wire_prefix"]),
@@ -105,7 +103,7 @@ def load_sentence_filters() -> SentenceFilters:
             query_stopwords=frozenset(data["query_stopwords"]),
         )
     except (KeyError, ValueError, TypeError, re.error) as exc:
-        raise ConfigurationError(f"data/timeline_filters.json is invalid: {exc}") from exc
+        raise ConfigurationError(f"{where} is invalid: {exc}") from exc
 
 
 @dataclass(frozen=True, slots=True)
