@@ -25,6 +25,8 @@ PUBLIC_NAMES = {
     "PublicationDate",
     "Sentence",
     "SourceRef",
+    "Store",
+    "StoreError",
     "TimeMention",
     "TimeTagger",
     "Timeline",

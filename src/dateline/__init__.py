@@ -4,7 +4,9 @@ The public API (pinned by ``tests/test_public_api.py``)::
 
     import dateline
     timeline = dateline.build_timeline(["articles/"], query="haiti earthquake", dates=15)
-    corpus = dateline.Corpus.from_paths(["articles/"])      # analyse once ...
+    store = dateline.Store("story.db")                       # a store that grows ...
+    store.add(["articles/"]); store.timeline(query="haiti")  # ... only new articles analysed
+    corpus = dateline.Corpus.from_paths(["articles/"])      # in memory: analyse once ...
     corpus.timeline(dates=10, sentences=2)                   # ... view many times
     corpus.events, corpus.entities, corpus.duplicate_groups, corpus.report
     dateline.resolve_time_expressions("on Monday", "2022-09-08")
@@ -24,6 +26,8 @@ __version__ = "0.1.0"
 _EXPORTS: dict[str, str] = {
     "build_timeline": "dateline.pipeline",
     "Corpus": "dateline.pipeline",
+    "Store": "dateline.store",
+    "StoreError": "dateline.errors",
     "resolve_time_expressions": "dateline.timex",
     "TimeTagger": "dateline.timex",
     "DatelineError": "dateline.errors",
@@ -66,6 +70,8 @@ __all__ = [
     "PublicationDate",
     "Sentence",
     "SourceRef",
+    "Store",
+    "StoreError",
     "TimeMention",
     "TimeTagger",
     "Timeline",
@@ -83,6 +89,7 @@ if TYPE_CHECKING:
         EvaluationError,
         InputError,
         ModelNotFoundError,
+        StoreError,
     )
     from dateline.pipeline import Corpus, build_timeline
     from dateline.records import (
@@ -102,6 +109,7 @@ if TYPE_CHECKING:
         TimelineSentence,
         TimeMention,
     )
+    from dateline.store import Store
     from dateline.timex import TimeTagger, resolve_time_expressions
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 import click
 
@@ -17,8 +18,21 @@ from dateline import __version__
 from dateline.errors import DatelineError
 from dateline.records import Problem
 
+if TYPE_CHECKING:
+    from dateline.store import AddReport, Store
+
 #: Show a progress bar from this many input files (or when a file holds many articles).
 PROGRESS_MIN_FILES = 36
+
+
+def _store_option(func: Callable[..., None]) -> Callable[..., None]:
+    return click.option(
+        "--store",
+        "store_path",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The store file (SQLite), created by the first `dateline add`.",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -30,114 +44,316 @@ def cli() -> None:
     \b
     Start with:
       dateline build examples/corpus --out out/example
+    or keep a store that grows as articles arrive:
+      dateline add examples/corpus --store story.db
+      dateline timeline --store story.db --out out/story
+      dateline status --store story.db
     """
+
+
+def _timeline_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The options every command that writes a timeline shares."""
+    options = [
+        click.option(
+            "--out",
+            "out_dir",
+            required=True,
+            type=click.Path(file_okay=False, path_type=Path),
+            help="Folder to write timeline.json/.md/.html, events.jsonl/.csv and entities.json into.",
+        ),
+        click.option("--query", default=None, help="Keywords that keep the timeline on topic."),
+        click.option(
+            "--dates",
+            default=20,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="How many dates the timeline has at most.",
+        ),
+        click.option(
+            "--sentences",
+            default=2,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="How many summary sentences each date gets at most.",
+        ),
+        click.option(
+            "--from",
+            "start",
+            default=None,
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="First date of the timeline (YYYY-MM-DD); articles published before it are not used.",
+        ),
+        click.option(
+            "--to",
+            "end",
+            default=None,
+            type=click.DateTime(formats=["%Y-%m-%d"]),
+            help="Last date of the timeline (YYYY-MM-DD); articles published after it are not used.",
+        ),
+        click.option(
+            "--timelinejs",
+            is_flag=True,
+            help="Also write timeline-js.html, an offline TimelineJS view (about 350 kB).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _add_options(func: Callable[..., None]) -> Callable[..., None]:
+    """The options of every command that reads and analyses articles."""
+    options = [
+        click.option(
+            "--workers",
+            default=None,
+            type=click.IntRange(min=1),
+            help="Worker processes for analysis [default: 1 for small inputs, else one per core].",
+        ),
+        click.option(
+            "--max-file-mb",
+            default=64,
+            show_default=True,
+            type=click.IntRange(min=1),
+            help="Skip (with a warning) single .txt/.html/.json files larger than this.",
+        ),
+        click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def _add_to_store(
+    store: Store,
+    paths: tuple[Path, ...],
+    workers: int | None,
+    max_file_mb: int,
+    quiet: bool,
+    engine: str = "local",
+    ray_address: str | None = None,
+) -> AddReport:
+    """Read, analyse and store PATHS, printing warnings, notices and a progress bar."""
+    from dateline.ingest import CorpusReader
+
+    def warn(problem: Problem) -> None:
+        click.secho(f"warning: {problem}", fg="yellow", err=True)
+
+    def notice(message: str) -> None:
+        if not quiet:
+            click.echo(message, err=True)
+
+    n_files = len(CorpusReader(list(paths)).files())
+    show_progress = not quiet and n_files >= PROGRESS_MIN_FILES
+    with _progress(show_progress) as advance:
+        return store.add(
+            list(paths),
+            workers=workers,
+            max_file_bytes=max_file_mb * 1024 * 1024,
+            engine=engine,
+            ray_address=ray_address,
+            on_problem=warn,
+            on_article=advance,
+            on_message=notice,
+        )
+
+
+def _write_timeline(
+    store: Store,
+    out_dir: Path,
+    query: str | None,
+    dates: int,
+    sentences: int,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    timelinejs: bool,
+    quiet: bool,
+) -> None:
+    """The timeline of what the store holds, written with events and entities into OUT."""
+    from dateline.export import write_outputs
+
+    timeline = store.timeline(
+        query=query,
+        dates=dates,
+        sentences=sentences,
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+    events, entities = store.events, store.entities
+    written = write_outputs(
+        timeline, out_dir, events=events, entities=entities, timelinejs=timelinejs
+    )
+    if quiet:
+        return
+    click.echo(
+        f"{len(timeline.entries)} dates, "
+        f"{sum(len(e.sentences) for e in timeline.entries)} lines, "
+        f"{len(events)} events, {len(entities)} entities, "
+        f"{len(store.duplicate_groups)} near-duplicate groups"
+    )
+    for entry in timeline.entries[:5]:
+        first = entry.sentences[0].text if entry.sentences else ""
+        click.echo(f"  {entry.date:<10}  {_shorten(first, 90)}")
+    if len(timeline.entries) > 5:
+        click.echo(f"  ... {len(timeline.entries) - 5} more dates")
+    for kind, path in written.items():
+        click.echo(f"wrote {kind}: {path}")
+
+
+def _fail(exc: DatelineError) -> NoReturn:
+    click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(1)
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Folder to write timeline.json/.md/.html, events.jsonl/.csv and entities.json into.",
-)
-@click.option("--query", default=None, help="Keywords that keep the timeline on topic.")
-@click.option(
-    "--dates",
-    default=20,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many dates the timeline has at most.",
-)
-@click.option(
-    "--sentences",
-    default=2,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="How many summary sentences each date gets at most.",
-)
-@click.option(
-    "--workers",
-    default=None,
-    type=click.IntRange(min=1),
-    help="Worker processes for analysis [default: 1 for small inputs, else one per core].",
-)
-@click.option(
-    "--max-file-mb",
-    default=64,
-    show_default=True,
-    type=click.IntRange(min=1),
-    help="Skip (with a warning) single .txt/.html/.json files larger than this.",
-)
-@click.option(
-    "--timelinejs",
-    is_flag=True,
-    help="Also write timeline-js.html, an offline TimelineJS view (about 350 kB).",
-)
-@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+@_timeline_options
+@_add_options
 def build(
     paths: tuple[Path, ...],
     out_dir: Path,
     query: str | None,
     dates: int,
     sentences: int,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    timelinejs: bool,
     workers: int | None,
     max_file_mb: int,
-    timelinejs: bool,
     quiet: bool,
 ) -> None:
     """Build a timeline from articles in PATHS (files, folders, .jsonl/.jsonl.gz, .json, .html).
+
+    The same as `dateline add` into a temporary store, then `dateline timeline` from it.
 
     \b
     Examples:
       dateline build examples/corpus --out out/example
       dateline build articles.jsonl.gz --query "haiti earthquake" --dates 15 --out out/haiti
     """
-    from dateline.export import write_outputs
-    from dateline.ingest import CorpusReader
-    from dateline.pipeline import Corpus
+    from dateline.ingest import nothing_read_error
+    from dateline.store import Store
 
-    def warn(problem: Problem) -> None:
-        click.secho(f"warning: {problem}", fg="yellow", err=True)
-
-    n_files = len(CorpusReader(list(paths)).files())
-    show_progress = not quiet and n_files >= PROGRESS_MIN_FILES
     try:
-        with _progress(show_progress) as advance:
-            corpus = Corpus.from_paths(
-                list(paths),
-                workers=workers,
-                max_file_bytes=max_file_mb * 1024 * 1024,
-                on_problem=warn,
-                on_article=advance,
-            )
-        timeline = corpus.timeline(query=query, dates=dates, sentences=sentences)
-        written = write_outputs(
-            timeline,
-            out_dir,
-            events=corpus.events,
-            entities=corpus.entities,
-            timelinejs=timelinejs,
-        )
+        with (
+            tempfile.TemporaryDirectory(prefix="dateline-build-") as tmp,
+            Store(Path(tmp) / "build.db") as store,
+        ):
+            report = _add_to_store(store, paths, workers, max_file_mb, quiet)
+            if report.ingest.articles_read == 0:
+                raise nothing_read_error(report.ingest, list(paths))
+            _write_timeline(store, out_dir, query, dates, sentences, start, end, timelinejs, quiet)
     except DatelineError as exc:
-        click.secho(f"error: {exc}", fg="red", err=True)
-        sys.exit(1)
-    if not quiet:
-        click.echo(
-            f"{len(timeline.entries)} dates, "
-            f"{sum(len(e.sentences) for e in timeline.entries)} lines, "
-            f"{len(corpus.events)} events, {len(corpus.entities)} entities, "
-            f"{len(corpus.duplicate_groups)} near-duplicate groups"
-        )
-        for entry in timeline.entries[:5]:
-            first = entry.sentences[0].text if entry.sentences else ""
-            click.echo(f"  {entry.date:<10}  {_shorten(first, 90)}")
-        if len(timeline.entries) > 5:
-            click.echo(f"  ... {len(timeline.entries) - 5} more dates")
-        for kind, path in written.items():
-            click.echo(f"wrote {kind}: {path}")
-    click.echo(corpus.report.summary(), err=True)
+        _fail(exc)
+    click.echo(report.ingest.summary(), err=True)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_store_option
+@_add_options
+@click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where per-article analysis runs: local worker processes, or Ray Data "
+    "(pip install 'dateline[ray]').",
+)
+@click.option("--ray-address", default=None, help="Ray cluster address [default: a local Ray].")
+def add(
+    paths: tuple[Path, ...],
+    store_path: Path,
+    workers: int | None,
+    max_file_mb: int,
+    quiet: bool,
+    engine: str,
+    ray_address: str | None,
+) -> None:
+    """Add the articles in PATHS to the store FILE: only new or changed articles are analysed.
+
+    \b
+    Examples:
+      dateline add examples/corpus --store story.db
+      dateline add todays-feed.jsonl.gz --store story.db     # later: only the new ones
+    """
+    from dateline.ingest import nothing_read_error
+    from dateline.store import Store
+
+    try:
+        with Store(store_path) as store:
+            report = _add_to_store(store, paths, workers, max_file_mb, quiet, engine, ray_address)
+            status = store.status()
+    except DatelineError as exc:
+        _fail(exc)
+    click.echo(
+        f"{report.summary()}; the store holds {status.articles} articles, "
+        f"{status.events} events, {status.entities} entities"
+    )
+    click.echo(report.ingest.summary(), err=True)
+    if report.ingest.articles_read == 0:
+        _fail(nothing_read_error(report.ingest, list(paths)))
+
+
+@cli.command("timeline")
+@_store_option
+@_timeline_options
+@click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors.")
+def timeline_command(
+    store_path: Path,
+    out_dir: Path,
+    query: str | None,
+    dates: int,
+    sentences: int,
+    start: dt.datetime | None,
+    end: dt.datetime | None,
+    timelinejs: bool,
+    quiet: bool,
+) -> None:
+    """Write the timeline, events and entities of the store FILE into OUT (no NLP is run).
+
+    \b
+    Example:
+      dateline timeline --store story.db --query "cable" --dates 10 --out out/cable
+    """
+    from dateline.store import Store
+
+    try:
+        with Store(store_path, read_only=True) as store:
+            _write_timeline(store, out_dir, query, dates, sentences, start, end, timelinejs, quiet)
+    except DatelineError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@_store_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of lines.")
+def status(store_path: Path, as_json: bool) -> None:
+    """Print what the store FILE holds: articles, sources, dates, groups, events, entities.
+
+    \b
+    Example:
+      dateline status --store story.db
+    """
+    from dateline.store import Store
+
+    try:
+        with Store(store_path, read_only=True) as store:
+            info = store.status()
+    except DatelineError as exc:
+        _fail(exc)
+    if as_json:
+        click.echo(json.dumps(asdict(info)))
+        return
+    click.echo(f"store             {info.path} (schema {info.schema_version})")
+    click.echo(f"articles          {info.articles}")
+    click.echo(f"sources           {info.sources}")
+    click.echo(f"dates             {info.first_date or '-'} .. {info.last_date or '-'}")
+    click.echo(f"duplicate groups  {info.duplicate_groups}")
+    click.echo(f"events            {info.events}")
+    click.echo(f"entities          {info.entities}")
+    click.echo(f"problems          {info.problems}")
+    click.echo(f"runs of add       {info.runs}")
 
 
 @cli.command()

@@ -4,6 +4,8 @@
     ├── InputError            nothing usable could be read (bad path, empty corpus)
     ├── ModelNotFoundError    no English spaCy pipeline is installed
     ├── ConfigurationError    an argument or a rule file is invalid
+    ├── StoreError            a store file is missing, not a dateline store, damaged, read-only
+    │                         or of another schema version (the message says what to do)
     └── EvaluationError       a benchmark dataset is missing or malformed
 
 Problems with *one* file or line never raise: they become :class:`dateline.records.Problem`
@@ -31,3 +33,7 @@ class ConfigurationError(DatelineError, ValueError):
 
 class EvaluationError(DatelineError):
     """A benchmark dataset is missing or not in the expected layout."""
+
+
+class StoreError(DatelineError):
+    """A store file cannot be used as asked; the message names the file and what to do."""

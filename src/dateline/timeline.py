@@ -248,7 +248,7 @@ def _period_in_range(period: str, start: datetime.date | None, end: datetime.dat
 
 
 def _collect_evidence(
-    articles: Sequence[AnalysedArticle],
+    articles: Iterable[AnalysedArticle],
     query: QueryMatcher,
     groups: Sequence[DuplicateGroup],
     start: datetime.date | None,
@@ -516,7 +516,7 @@ def _timeline_sentence(line: _Line) -> TimelineSentence:
 
 
 def build_timeline_entries(
-    articles: Sequence[AnalysedArticle],
+    articles: Iterable[AnalysedArticle],
     *,
     query: str | None,
     dates: int,

@@ -1,0 +1,640 @@
+"""A living corpus: articles, their analyses and everything derived from them in one SQLite file.
+
+    store = dateline.Store("story.db")
+    store.add(["articles/"])            # reads, analyses and stores only what is new or changed
+    store.timeline(query="cable", dates=10)
+    store.events, store.entities, store.status()
+
+What is incremental and what is recomputed (figures in docs/store.md):
+
+* per-article analysis (sentences, time expressions, NER, event mentions) runs once per article
+  version; an article already stored with the same text is not read twice;
+* near-duplicates are incremental (:mod:`dateline.store.duplicates`);
+* entities and events are recomputed after each add from the stored per-article records (no
+  NLP), because entity clustering and event merging are global: one new article can join two
+  clusters;
+* the timeline reads the articles that match the query (full-text index) and the date window, as a
+  stream from the store.
+
+Every batch of analysed articles is one transaction, so a killed ``add`` leaves whole articles
+only; the cross-article tables are marked stale in the same transaction and brought up to date by
+the next ``add``. One writer at a time: a second ``add`` on the same store waits for the first.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from dateline import timeline as timeline_stage
+from dateline.analysis import analyse_articles, default_workers
+from dateline.entities import resolve_entities
+from dateline.errors import ConfigurationError, StoreError
+from dateline.events import build_events
+from dateline.ingest import CorpusReader
+from dateline.records import (
+    AnalysedArticle,
+    Article,
+    DuplicateGroup,
+    Entity,
+    Event,
+    IngestReport,
+    Problem,
+    Timeline,
+)
+from dateline.store.codec import decode_record, encode_record
+from dateline.store.duplicates import StoreDuplicates
+from dateline.store.schema import SCHEMA_VERSION, connect
+
+__all__ = ["AddReport", "Store", "StoreStatus"]
+
+#: Analysed articles written per transaction.
+COMMIT_BATCH = 32
+#: Below this many bytes of input, worker processes cost more than they save.
+PARALLEL_MIN_BYTES = 1_000_000
+_READ_BATCH = 256
+ENGINES = ("local", "ray")
+
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """What a store holds (``dateline status``)."""
+
+    path: str
+    schema_version: int
+    articles: int
+    sources: int
+    first_date: str | None
+    last_date: str | None
+    duplicate_groups: int
+    events: int
+    entities: int
+    problems: int
+    runs: int
+    generation: int
+
+
+@dataclass(frozen=True, slots=True)
+class AddReport:
+    """What one ``add`` did: how many articles were new, replaced or already there."""
+
+    run_id: int
+    new: int
+    replaced: tuple[str, ...]
+    unchanged: int
+    ingest: IngestReport
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{self.new} new articles"]
+        if self.replaced:
+            parts.append(f"{len(self.replaced)} replaced by a changed version")
+        parts.append(f"{self.unchanged} already in the store")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class _EventDate:
+    """An event's id and date: all the timeline stage reads of an event."""
+
+    id: str
+    date: str | None
+
+
+def content_hash(article: Article) -> str:
+    """Same id and same hash = the same article version (the text, title and date say it)."""
+    published = article.published.value if article.published else ""
+    digest = hashlib.sha256()
+    for part in (article.text, article.title or "", published):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _cross_record(analysed: AnalysedArticle) -> AnalysedArticle:
+    """The part of an analysis that entities and events read: sentences with entities."""
+    sentences = tuple(s for s in analysed.sentences if s.entities)
+    return dataclasses.replace(analysed, sentences=sentences)
+
+
+class Store:
+    """One store file: ``Store(path).add(paths)``, then views (``timeline``, ``events`` ...).
+
+    ``read_only=True`` opens an existing store without ever writing to it (the web app does).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        self._conn = connect(self.path, read_only=read_only)
+
+    # ------------------------------------------------------------------ lifecycle
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r}, read_only={self.read_only})"
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"{self.path}: the store cannot be read ({exc})") from exc
+
+    def _meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    @property
+    def generation(self) -> int:
+        """Changes whenever an ``add`` commits new results: a reader caches per generation."""
+        return int(self._meta("generation") or 0)
+
+    # ------------------------------------------------------------------ adding
+    def add(
+        self,
+        paths: Sequence[str | os.PathLike[str]] | str | os.PathLike[str],
+        *,
+        workers: int | None = None,
+        model: str | None = None,
+        max_file_bytes: int | None = None,
+        engine: str = "local",
+        ray_address: str | None = None,
+        on_problem: Callable[[Problem], None] | None = None,
+        on_article: Callable[[int], None] | None = None,
+        on_message: Callable[[str], None] | None = None,
+    ) -> AddReport:
+        """Read ``paths``; analyse and store the articles that are new or changed; bring
+        duplicate groups, entities and events up to date."""
+        if self.read_only:
+            raise StoreError(f"{self.path}: opened read-only; open it with read_only=False to add")
+        if engine not in ENGINES:
+            raise ConfigurationError(f"engine={engine!r}: choose one of {', '.join(ENGINES)}")
+        if isinstance(paths, str | os.PathLike):
+            paths = [paths]
+        say = on_message or (lambda _message: None)
+        kwargs: dict[str, Any] = {"on_problem": on_problem}
+        if max_file_bytes is not None:
+            kwargs["max_file_bytes"] = max_file_bytes
+        reader = CorpusReader(list(paths), **kwargs)
+        with self._writer_lock(say):
+            return self._add_locked(
+                reader, paths, workers, model, engine, ray_address, on_article, say
+            )
+
+    @contextlib.contextmanager
+    def _writer_lock(self, say: Callable[[str], None]) -> Iterator[None]:
+        """One ``add`` at a time on a store: the second waits, and says so."""
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        try:
+            handle: TextIO = lock_path.open("a")
+        except OSError as exc:
+            raise StoreError(
+                f"{lock_path}: cannot create the writer lock ({exc.strerror})"
+            ) from exc
+        with handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                say(f"another dateline add is writing to {self.path}; waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+                say(f"the other add finished; going on with {self.path}")
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _add_locked(
+        self,
+        reader: CorpusReader,
+        paths: Sequence[str | os.PathLike[str]],
+        workers: int | None,
+        model: str | None,
+        engine: str,
+        ray_address: str | None,
+        on_article: Callable[[int], None] | None,
+        say: Callable[[str], None],
+    ) -> AddReport:
+        conn = self._conn
+        started = time.perf_counter()
+        seconds: dict[str, float] = {}
+        with self._transaction():
+            run_id = conn.execute(
+                "INSERT INTO runs(started, paths) VALUES (?, ?)",
+                (
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    json.dumps([str(p) for p in paths]),
+                ),
+            ).lastrowid
+        assert run_id is not None
+        unchanged = 0
+        replaced: list[str] = []
+        stored_hash: dict[str, str] = {}
+
+        def pending() -> Iterator[Article]:
+            nonlocal unchanged
+            for article in reader:
+                row = conn.execute(
+                    "SELECT content_hash FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                digest = content_hash(article)
+                if row is not None and row[0] == digest:
+                    unchanged += 1
+                    continue
+                stored_hash[article.id] = digest
+                if row is not None:
+                    replaced.append(article.id)
+                    say(
+                        f"{article.path}: article {article.id!r} changed since it was stored; "
+                        "the new version replaces the old one"
+                    )
+                yield article
+
+        duplicates = StoreDuplicates(conn)
+        new = 0
+        todo = pending()
+        first = next(todo, None)
+        if first is not None:
+            if workers is None:
+                size = sum(_size(p) for p in reader.files())
+                workers = default_workers() if size >= PARALLEL_MIN_BYTES else 1
+            stream = _analyse(_chain(first, todo), engine, workers, model, ray_address)
+            batch: list[AnalysedArticle] = []
+            for analysed in stream:
+                batch.append(analysed)
+                if len(batch) >= COMMIT_BATCH:
+                    new += self._write_batch(batch, stored_hash, run_id, duplicates)
+                    batch = []
+                if on_article is not None:
+                    on_article(new + len(batch))
+            if batch:
+                new += self._write_batch(batch, stored_hash, run_id, duplicates)
+        seconds["read and analyse"] = time.perf_counter() - started
+        report = reader.report
+        seen_paths = [str(p) for p in reader.files()] + [p.path for p in report.problems]
+        with self._transaction():
+            # A file read again replaces what was said about it before.
+            conn.executemany("DELETE FROM problems WHERE path = ?", ((p,) for p in seen_paths))
+            conn.executemany(
+                "INSERT INTO problems(run_id, path, line, reason, severity) VALUES (?, ?, ?, ?, ?)",
+                ((run_id, p.path, p.line, p.reason, p.severity) for p in report.problems),
+            )
+            conn.execute(
+                "UPDATE runs SET finished = ?, files_seen = ?, files_read = ?, articles_read = ?, "
+                "new = ?, replaced = ?, unchanged = ? WHERE id = ?",
+                (
+                    dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                    report.files_seen,
+                    report.files_read,
+                    report.articles_read,
+                    new - len(replaced),
+                    len(replaced),
+                    unchanged,
+                    run_id,
+                ),
+            )
+        if self._meta("derived_stale") == "1":
+            seconds.update(self._update_cross_article(duplicates))
+        seconds["total"] = time.perf_counter() - started
+        return AddReport(run_id, new - len(replaced), tuple(replaced), unchanged, report, seconds)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE ... COMMIT: all of it is stored, or none of it."""
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    def _write_batch(
+        self,
+        batch: Sequence[AnalysedArticle],
+        stored_hash: dict[str, str],
+        run_id: int,
+        duplicates: StoreDuplicates,
+    ) -> int:
+        conn = self._conn
+        with self._transaction():
+            for analysed in batch:
+                article = analysed.article
+                version = self._forget(article.id, duplicates) + 1
+                pub = article.published
+                day = timeline_stage.published_day(article)
+                seq = conn.execute(
+                    "INSERT INTO articles(id, content_hash, version, path, line, title, url, "
+                    "source, published, granularity, published_day, words, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id,
+                        stored_hash.get(article.id) or content_hash(article),
+                        version,
+                        article.path,
+                        article.line,
+                        article.title,
+                        article.url,
+                        article.source,
+                        pub.value if pub else None,
+                        pub.granularity if pub else None,
+                        day.isoformat() if day else None,
+                        article.word_count,
+                        run_id,
+                    ),
+                ).lastrowid
+                conn.execute(
+                    "INSERT INTO analyses(article_id, record, cross_record) VALUES (?, ?, ?)",
+                    (article.id, encode_record(analysed), encode_record(_cross_record(analysed))),
+                )
+                conn.execute(
+                    "INSERT INTO article_text(rowid, title, body) VALUES (?, ?, ?)",
+                    (seq, article.title or "", article.text),
+                )
+                duplicates.add_article(article.id, article.text)
+            conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
+        return len(batch)
+
+    def _forget(self, article_id: str, duplicates: StoreDuplicates) -> int:
+        """Remove the stored version of an article (it is being replaced); returns its version
+        number (0 when there was none)."""
+        row = self._conn.execute(
+            "SELECT a.seq, an.record, a.version FROM articles a "
+            "JOIN analyses an ON an.article_id = a.id WHERE a.id = ?",
+            (article_id,),
+        ).fetchone()
+        if row is None:
+            return 0
+        old: AnalysedArticle = decode_record(row[1], f"{self.path}: article {article_id!r}")
+        self._conn.execute(
+            "INSERT INTO article_text(article_text, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            (row[0], old.article.title or "", old.article.text),
+        )
+        self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+        duplicates.remove_article(article_id)
+        return int(row[2])
+
+    def _update_cross_article(self, duplicates: StoreDuplicates) -> dict[str, float]:
+        """Duplicate groups (incremental), then entities and events (from stored records)."""
+        seconds: dict[str, float] = {}
+        t = time.perf_counter()
+        with self._transaction():
+            groups = duplicates.refresh()
+            seconds["near-duplicates"] = time.perf_counter() - t
+            t = time.perf_counter()
+            records = list(self._cross_records())
+            seconds["load records"] = time.perf_counter() - t
+            t = time.perf_counter()
+            entity_index = resolve_entities(records)
+            seconds["entities"] = time.perf_counter() - t
+            t = time.perf_counter()
+            events = build_events(records, entity_index, groups)
+            entity_index = entity_index.with_event_ids(events)
+            seconds["events"] = time.perf_counter() - t
+            t = time.perf_counter()
+            conn = self._conn
+            for table in ("entities", "events", "event_articles"):
+                conn.execute(f"DELETE FROM {table}")
+            conn.executemany(
+                "INSERT INTO entities(id, name, type, record) VALUES (?, ?, ?, ?)",
+                ((e.id, e.name, e.type, encode_record(e)) for e in entity_index.entities),
+            )
+            conn.executemany(
+                "INSERT INTO events(id, date, type, record) VALUES (?, ?, ?, ?)",
+                ((e.id, e.date, e.type, encode_record(e)) for e in events),
+            )
+            conn.executemany(
+                "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)",
+                ((e.id, s.article_id) for e in events for s in e.sources),
+            )
+            conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
+            conn.execute(
+                "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
+            )
+            seconds["write results"] = time.perf_counter() - t
+        return seconds
+
+    def _cross_records(self) -> Iterator[AnalysedArticle]:
+        cursor = self._conn.execute(
+            "SELECT article_id, cross_record FROM analyses ORDER BY article_id"
+        )
+        while rows := cursor.fetchmany(_READ_BATCH):
+            for article_id, blob in rows:
+                yield decode_record(blob, f"{self.path}: article {article_id!r}")
+
+    # ------------------------------------------------------------------ views
+    def timeline(
+        self,
+        *,
+        query: str | None = None,
+        dates: int = 20,
+        sentences: int = 2,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+    ) -> Timeline:
+        """The timeline of what is stored, without NLP: the same stage ``build`` uses, fed the
+        articles that match ``query`` and the date window, streamed from the store."""
+        if dates < 1 or sentences < 1:
+            raise ConfigurationError(
+                f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
+            )
+        if start and end and start > end:
+            raise ConfigurationError(f"start {start} is after end {end}")
+        filters = timeline_stage.load_sentence_filters()
+        matcher = timeline_stage.QueryMatcher.from_query(query, filters.query_stopwords)
+        groups = self.duplicate_groups
+        event_dates = [
+            _EventDate(r[0], r[1])
+            for r in self._query("SELECT id, date FROM events ORDER BY rowid")
+        ]
+        entries = timeline_stage.build_timeline_entries(
+            self._timeline_articles(matcher.terms, start, end),
+            query=query,
+            dates=dates,
+            sentences=sentences,
+            start=start,
+            end=end,
+            duplicate_groups=groups,
+            events=event_dates,
+        )
+        status = self.status()
+        params = {
+            "dates": dates,
+            "sentences": sentences,
+            "start": start.isoformat() if start else None,
+            "end": end.isoformat() if end else None,
+            "articles": status.articles,
+            "duplicate_groups": status.duplicate_groups,
+            "events": status.events,
+        }
+        return Timeline(entries=entries, query=query, report=self.report(), params=params)
+
+    def _timeline_articles(
+        self, terms: Iterable[str], start: dt.date | None, end: dt.date | None
+    ) -> Iterator[AnalysedArticle]:
+        """Stored analyses in id order, narrowed by the full-text index and publication day;
+        article texts are dropped (the timeline reads sentences), so memory holds sentences."""
+        where, params = ["1"], []
+        match = fts_query(terms)
+        if match:
+            where.append("a.seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)")
+            params.append(match)
+        if start is not None:
+            where.append("(a.published_day IS NULL OR a.published_day >= ?)")
+            params.append(start.isoformat())
+        if end is not None:
+            where.append("(a.published_day IS NULL OR a.published_day <= ?)")
+            params.append(end.isoformat())
+        cursor = self._conn.execute(
+            "SELECT a.id, an.record FROM articles a JOIN analyses an ON an.article_id = a.id "
+            f"WHERE {' AND '.join(where)} ORDER BY a.id",
+            params,
+        )
+        while rows := cursor.fetchmany(_READ_BATCH):
+            for article_id, blob in rows:
+                analysed: AnalysedArticle = decode_record(
+                    blob, f"{self.path}: article {article_id!r}"
+                )
+                yield dataclasses.replace(
+                    analysed, article=dataclasses.replace(analysed.article, text="")
+                )
+
+    def status(self) -> StoreStatus:
+        one = lambda sql: self._query(sql)[0][0]  # noqa: E731
+        first, last = self._query(
+            "SELECT MIN(substr(published, 1, 10)), MAX(substr(published, 1, 10)) FROM articles"
+        )[0]
+        return StoreStatus(
+            path=str(self.path),
+            schema_version=SCHEMA_VERSION,
+            articles=one("SELECT COUNT(*) FROM articles"),
+            sources=one("SELECT COUNT(DISTINCT source) FROM articles WHERE source IS NOT NULL"),
+            first_date=first,
+            last_date=last,
+            duplicate_groups=one("SELECT COUNT(DISTINCT group_id) FROM duplicate_groups"),
+            events=one("SELECT COUNT(*) FROM events"),
+            entities=one("SELECT COUNT(*) FROM entities"),
+            problems=one("SELECT COUNT(*) FROM problems"),
+            runs=one("SELECT COUNT(*) FROM runs"),
+            generation=self.generation,
+        )
+
+    def report(self) -> IngestReport:
+        """What the store was built from: files with stored articles, files that gave none,
+        and the problems of the latest reading of each file."""
+        read, articles = self._query("SELECT COUNT(DISTINCT path), COUNT(*) FROM articles")[0]
+        unread = self._query(
+            "SELECT COUNT(DISTINCT path) FROM problems WHERE severity = 'skipped' "
+            "AND path NOT IN (SELECT path FROM articles)"
+        )[0][0]
+        seen = read + unread
+        return IngestReport(
+            files_seen=seen, files_read=read, articles_read=articles, problems=self.problems()
+        )
+
+    def problems(self) -> tuple[Problem, ...]:
+        return tuple(
+            Problem(path, reason, line, severity)
+            for path, line, reason, severity in self._query(
+                "SELECT path, line, reason, severity FROM problems ORDER BY run_id, rowid"
+            )
+        )
+
+    @property
+    def duplicate_groups(self) -> tuple[DuplicateGroup, ...]:
+        members: dict[str, list[str]] = {}
+        for group_id, article_id in self._query(
+            "SELECT group_id, article_id FROM duplicate_groups ORDER BY article_id"
+        ):
+            members.setdefault(group_id, []).append(article_id)
+        found = [DuplicateGroup(g, tuple(ids)) for g, ids in members.items()]
+        return tuple(sorted(found, key=lambda g: (-len(g.article_ids), g.article_ids)))
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(
+            decode_record(blob, f"{self.path}: event {event_id!r}")
+            for event_id, blob in self._query("SELECT id, record FROM events ORDER BY rowid")
+        )
+
+    def event(self, event_id: str) -> Event | None:
+        rows = self._query("SELECT record FROM events WHERE id = ?", (event_id,))
+        return decode_record(rows[0][0], f"{self.path}: event {event_id!r}") if rows else None
+
+    @property
+    def entities(self) -> tuple[Entity, ...]:
+        return tuple(
+            decode_record(blob, f"{self.path}: entity {entity_id!r}")
+            for entity_id, blob in self._query("SELECT id, record FROM entities ORDER BY rowid")
+        )
+
+    def entity(self, entity_id: str) -> Entity | None:
+        rows = self._query("SELECT record FROM entities WHERE id = ?", (entity_id,))
+        return decode_record(rows[0][0], f"{self.path}: entity {entity_id!r}") if rows else None
+
+    def article(self, article_id: str) -> AnalysedArticle | None:
+        rows = self._query("SELECT record FROM analyses WHERE article_id = ?", (article_id,))
+        return decode_record(rows[0][0], f"{self.path}: article {article_id!r}") if rows else None
+
+    def articles(self) -> Iterator[Article]:
+        """Every stored article (metadata and cleaned text), in id order, streamed."""
+        cursor = self._conn.execute("SELECT article_id, record FROM analyses ORDER BY article_id")
+        while rows := cursor.fetchmany(_READ_BATCH):
+            for article_id, blob in rows:
+                yield decode_record(blob, f"{self.path}: article {article_id!r}").article
+
+    def article_ids(self) -> list[str]:
+        return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]
+
+
+def fts_query(terms: Iterable[str]) -> str | None:
+    """An FTS5 query that matches every article the timeline's :class:`QueryMatcher` can match
+    (a superset: the stage itself decides): whole words, or prefixes for terms of 4+ letters."""
+    parts = []
+    for term in sorted(terms):
+        tokens = [t for t in "".join(c if c.isalnum() else " " for c in term).split() if t]
+        if not tokens:
+            continue
+        phrase = " ".join(tokens)
+        parts.append(f'"{phrase}"' + ("*" if len(term) >= 4 else ""))
+    return " OR ".join(parts) or None
+
+
+def _chain(first: Article, rest: Iterator[Article]) -> Iterator[Article]:
+    yield first
+    yield from rest
+
+
+def _analyse(
+    articles: Iterator[Article], engine: str, workers: int, model: str | None, address: str | None
+) -> Iterator[AnalysedArticle]:
+    if engine == "ray":
+        from dateline.ray_engine import analyse_articles_ray
+
+        return analyse_articles_ray(articles, model=model, address=address)
+    return analyse_articles(articles, workers=workers, model=model)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

