@@ -122,16 +122,16 @@ class StoreDuplicates:
         finds the earlier ones: every pair is found once, in any order of arrival)."""
         threshold, (bands, rows) = self._signals[signal]
         keys = _band_keys(self._minhash(hashes), bands, rows)
-        candidates: set[str] = set()
-        for band, key in keys:
-            candidates.update(
-                r[0]
-                for r in self.conn.execute(
-                    "SELECT article_id FROM lsh_bands WHERE signal = ? AND band = ? AND key = ?",
-                    (signal, band, key),
-                )
+        wanted = set(keys)
+        marks = ",".join("?" * len(keys))
+        candidates = {
+            other
+            for sig, band, key, other in self.conn.execute(
+                f"SELECT signal, band, key, article_id FROM lsh_bands WHERE key IN ({marks})",
+                [key for _, key in keys],
             )
-        candidates.discard(article_id)
+            if sig == signal and (band, key) in wanted and other != article_id
+        }
         pairs = []
         for other in sorted(candidates):
             if _sorted_jaccard(hashes, hashes_of(other)) >= threshold:

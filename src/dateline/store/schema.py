@@ -56,7 +56,7 @@ CREATE TABLE common_shingles (hash INTEGER PRIMARY KEY);
 CREATE TABLE lsh_bands (
     signal TEXT NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL
 );
-CREATE INDEX lsh_bands_key ON lsh_bands(signal, band, key);
+CREATE INDEX lsh_bands_key ON lsh_bands(key);
 CREATE INDEX lsh_bands_article ON lsh_bands(article_id, signal);
 CREATE TABLE duplicate_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, signal TEXT NOT NULL, PRIMARY KEY (a, b, signal)
@@ -102,8 +102,10 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     if read_only and not exists:
         raise StoreError(f"{path}: no such store; create it with `dateline add ... --store {path}`")
     if exists:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a folder; give a file path for --store")
         _check_header(path)
-        if not read_only and not os.access(path, os.W_OK):
+        if not read_only and (not os.access(path, os.W_OK) or not path.stat().st_mode & 0o222):
             raise StoreError(
                 f"{path}: the store is read-only; copy it somewhere writable or fix its "
                 "permissions to add articles (reading it works as it is)"
@@ -112,18 +114,27 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         raise StoreError(f"{path}: folder {path.parent} does not exist")
     try:
         if read_only:
-            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+            uri = path.resolve().as_uri() + "?mode=ro"
+            conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         else:
             conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: not a usable dateline store ({exc})") from exc
+    try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Checked before anything is set: a file that is not ours is left byte for byte as it was.
+        _check_or_create(conn, path, read_only=read_only, new=not exists)
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         conn.execute("PRAGMA cache_size = -32000")
-        _check_or_create(conn, path, read_only=read_only, new=not exists)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise StoreError(f"{path}: not a usable dateline store ({exc})") from exc
+    except BaseException:
+        conn.close()
+        raise
     return conn
 
 

@@ -1,0 +1,288 @@
+"""The store: incremental adds, the same results as an in-memory run, and files it refuses."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+import shutil
+import sqlite3
+import zlib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dateline.cli import cli
+from dateline.dedup import NearDuplicateIndex
+from dateline.errors import StoreError
+from dateline.pipeline import Corpus
+from dateline.store import Store, fts_query
+from dateline.store.codec import decode_record
+from dateline.store.duplicates import StoreDuplicates
+from dateline.timeline import QueryMatcher
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def example_store(tmp_path_factory: pytest.TempPathFactory, seeds_dir: Path) -> Path:
+    path = tmp_path_factory.mktemp("store") / "story.db"
+    with Store(path) as store:
+        report = store.add([EXAMPLES, seeds_dir])
+    assert report.new == 16 and report.unchanged == 0
+    return path
+
+
+def test_the_store_gives_what_an_in_memory_run_gives(example_store: Path, seeds_dir: Path) -> None:
+    corpus = Corpus.from_paths([EXAMPLES, seeds_dir])
+    with Store(example_store, read_only=True) as store:
+        assert store.article_ids() == sorted(a.article.id for a in corpus.articles)
+        assert store.duplicate_groups == corpus.duplicate_groups
+        assert store.events == corpus.events
+        assert store.entities == corpus.entities
+        assert store.timeline(dates=8).entries == corpus.timeline(dates=8).entries
+        assert (
+            store.timeline(query="cable", dates=5).entries
+            == corpus.timeline(query="cable", dates=5).entries
+        )
+        first = corpus.articles[0]
+        assert store.article(first.article.id) == first
+        assert store.article("no-such-id") is None
+        event = corpus.events[0]
+        assert store.event(event.id) == event
+        entity = corpus.entities[0]
+        assert store.entity(entity.id) == entity
+
+
+def test_readding_changes_nothing(example_store: Path, seeds_dir: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "copy.db"
+    shutil.copy(example_store, copy)
+    with Store(copy) as store:
+        before = store.status()
+        report = store.add([EXAMPLES, seeds_dir])
+        after = store.status()
+    assert report.new == 0 and report.unchanged == 16 and not report.replaced
+    assert report.summary().startswith("0 new articles")
+    assert "near-duplicates" not in report.seconds  # nothing was recomputed
+    assert (after.articles, after.events, after.generation) == (
+        before.articles,
+        before.events,
+        before.generation,
+    )
+
+
+def test_a_changed_text_replaces_the_old_version(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    story = corpus / "story.txt"
+    story.write_text("date 2024-03-07\nThe ministers met in Lisbon today to discuss the cable.\n")
+    (corpus / "other.txt").write_text("date 2024-03-08\nThe committee met in Rabat on Friday.\n")
+    messages: list[str] = []
+    with Store(tmp_path / "s.db") as store:
+        assert store.add([corpus]).new == 2
+        story.write_text(
+            "date 2024-03-07\nThe ministers met in Porto today and signed the cable deal.\n"
+        )
+        report = store.add([corpus], on_message=messages.append)
+        assert report.new == 0 and report.replaced == ("story",) and report.unchanged == 1
+        assert any("'story' changed" in m for m in messages)
+        analysed = store.article("story")
+        assert analysed is not None and "Porto" in analysed.article.text
+        assert store.status().articles == 2
+        version = store._query("SELECT version FROM articles WHERE id = 'story'")[0][0]
+        assert version == 2
+        # The full-text index forgot the old words and knows the new ones.
+        assert store.timeline(query="Lisbon").entries == ()
+        assert store.timeline(query="Porto").entries
+
+
+def test_bad_input_is_counted_and_the_rest_stored(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "good.txt").write_text("date 2024-03-07\nThe ministers met in Lisbon today.\n")
+    (corpus / "empty.txt").write_text("")
+    (corpus / "feed.jsonl").write_text(
+        json.dumps({"id": "a1", "text": "Talks began in Rabat on Monday.", "date": "2024-03-04"})
+        + "\n{not json\n"
+    )
+    runner = CliRunner()
+    db = tmp_path / "s.db"
+    result = runner.invoke(cli, ["add", str(corpus), "--store", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "feed.jsonl:2" in result.stderr and "empty.txt" in result.stderr
+    assert "2 new articles" in result.stdout
+    status = runner.invoke(cli, ["status", "--store", str(db), "--json"])
+    info = json.loads(status.stdout)
+    assert info["articles"] == 2 and info["problems"] == 2
+    # Adding the same files again does not pile up the same problems.
+    runner.invoke(cli, ["add", str(corpus), "--store", str(db)])
+    again = json.loads(runner.invoke(cli, ["status", "--store", str(db), "--json"]).stdout)
+    assert again["problems"] == 2
+
+
+def test_cli_add_timeline_status(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db, out = tmp_path / "s.db", tmp_path / "out"
+    first = runner.invoke(cli, ["add", str(EXAMPLES), "--store", str(db)])
+    assert first.exit_code == 0 and "11 new articles" in first.stdout
+    again = runner.invoke(cli, ["add", str(EXAMPLES), "--store", str(db)])
+    assert "0 new articles" in again.stdout
+    result = runner.invoke(
+        cli,
+        [
+            "timeline",
+            "--store",
+            str(db),
+            "--out",
+            str(out),
+            "--dates",
+            "4",
+            "--from",
+            "2024-03-01",
+            "--to",
+            "2024-03-31",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    entries = json.loads((out / "timeline.json").read_text())["entries"]
+    assert 1 <= len(entries) <= 4
+    assert all("2024-03-01" <= e["date"][:10] <= "2024-03-31" for e in entries)
+    for name in ("timeline.md", "timeline.html", "events.jsonl", "events.csv", "entities.json"):
+        assert (out / name).stat().st_size > 0
+    status = runner.invoke(cli, ["status", "--store", str(db)])
+    assert "articles          11" in status.stdout
+    missing = runner.invoke(cli, ["status", "--store", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "none.db: no such store" in missing.stderr
+    help_text = runner.invoke(cli, ["--help"]).output
+    for command in ("add", "timeline", "status", "build"):
+        assert command in help_text
+
+
+def test_nothing_readable_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_text("")
+    result = CliRunner().invoke(
+        cli, ["add", str(tmp_path / "empty.txt"), "--store", str(tmp_path / "s.db")]
+    )
+    assert result.exit_code == 1 and "no articles could be read" in result.stderr
+
+
+# --------------------------------------------------------------------------- files it refuses
+
+
+def _unchanged_after_refusal(path: Path) -> None:
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as caught:
+        Store(path)
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_refuses_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are my notes, not a database\n" * 10)
+    _unchanged_after_refusal(path)
+
+
+def test_refuses_an_sqlite_file_of_another_program(tmp_path: Path) -> None:
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE customers (name TEXT)")
+    conn.commit()
+    conn.close()
+    _unchanged_after_refusal(path)
+
+
+def test_refuses_a_truncated_store(example_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "cut.db"
+    data = example_store.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    before = path.read_bytes()
+    with pytest.raises(StoreError) as caught, Store(path) as store:
+        store.status()
+        list(store.articles())
+    assert "cut.db" in str(caught.value)
+    assert path.read_bytes() == before
+
+
+def test_refuses_another_schema_version(example_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    shutil.copy(example_store, path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match=r"newer dateline .*schema 99"):
+        Store(path, read_only=True)
+
+
+def test_a_read_only_store_is_read_but_not_written(example_store: Path, tmp_path: Path) -> None:
+    path = tmp_path / "ro.db"
+    shutil.copy(example_store, path)
+    path.chmod(0o444)
+    try:
+        with pytest.raises(StoreError, match="read-only"):
+            Store(path)
+        with Store(path, read_only=True) as store:
+            assert store.status().articles == 16
+            with pytest.raises(StoreError, match="read-only"):
+                store.add([EXAMPLES])
+    finally:
+        path.chmod(0o644)
+
+
+def test_a_crafted_record_is_refused_not_run() -> None:
+    class Evil:
+        def __reduce__(self) -> tuple[object, tuple[str]]:
+            import os
+
+            return (os.system, ("echo pwned",))
+
+    blob = zlib.compress(pickle.dumps(Evil()))
+    with pytest.raises(StoreError, match="not a dateline record"):
+        decode_record(blob, "test record")
+
+
+# --------------------------------------------------------------------------- indexes
+
+
+def test_incremental_near_duplicates_equal_the_batch_index(t17_dir: Path, tmp_path: Path) -> None:
+    rows = []
+    with gzip.open(t17_dir / "haiti" / "articles.jsonl.gz", "rt") as handle:
+        for line in handle:
+            item = json.loads(line)
+            rows.append((str(item["id"]), item["text"]))
+    batch = NearDuplicateIndex()
+    for article_id, text in rows:
+        batch.add(article_id, text)
+    with Store(tmp_path / "d.db") as store:
+        duplicates = StoreDuplicates(store._conn)
+        for chunk in (rows[150:], rows[:20], rows[20:150]):
+            with store._transaction():
+                for article_id, text in chunk:
+                    duplicates.add_article(article_id, text)
+            with store._transaction():
+                groups = duplicates.refresh()
+    assert groups == batch.groups()
+    assert len(groups) > 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(st.text(alphabet="abcSyriaé'-_ 1", min_size=1, max_size=9), max_size=8),
+    query=st.text(alphabet="abcsyriaSYRé _-", min_size=1, max_size=12),
+)
+def test_full_text_prefilter_never_loses_a_match(words: list[str], query: str) -> None:
+    text = " ".join(words)
+    matcher = QueryMatcher.from_query(query, ())
+    if not matcher.active or not matcher.matches(text):
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, content='', tokenize='unicode61')")
+    conn.execute("INSERT INTO t(rowid, title, body) VALUES (1, '', ?)", (text,))
+    match = fts_query(matcher.terms)
+    assert match is not None
+    assert conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall() == [(1,)]
