@@ -134,17 +134,26 @@ class EntityIndex:
 # --------------------------------------------------------------------------- text helpers
 
 
+_POSSESSIVE = re.compile(r"['’]s\b")
+_TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s)$")
+
+
 def _tokens(text: str) -> list[str]:
     """Lower-cased name tokens; a possessive "'s" is not part of a name ("Lusitânia Grid's")."""
-    text = re.sub(r"['’]s\b", "", text)
+    text = _POSSESSIVE.sub("", text)
     return [t.strip(".'’").lower() for t in _TOKEN.findall(text) if t.strip(".'’")]
+
+
+def _is_title_word(word: str, titles: TitleLexicon) -> bool:
+    lowered = word.strip(".,").lower()
+    return lowered == "the" or lowered in titles.title_words
 
 
 def strip_titles(text: str, titles: TitleLexicon = TITLES) -> str:
     """Drop leading titles, honorifics and "the" from a name, and a trailing possessive."""
-    text = re.sub(r"(?:'s|’s)$", "", text.strip())
+    text = _TRAILING_POSSESSIVE.sub("", text.strip())
     words = text.split()
-    while len(words) > 1 and words[0].strip(".,").lower() in titles.title_words | {"the"}:
+    while len(words) > 1 and _is_title_word(words[0], titles):
         words = words[1:]
     return " ".join(words)
 
@@ -241,10 +250,24 @@ class _Mention:
     published: str | None
 
 
+def abbreviation_pairs(text: str) -> dict[str, str]:
+    """Abbreviations an article defines, short → long ("Ministry of Defence (MoD)"): per-article
+    work, so a store computes it once per article (see ``resolve_entities(abbreviations=)``)."""
+    pairs = schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text)
+    return {str(short): str(long) for short, long in pairs.items()}
+
+
 def resolve_entities(
-    articles: Sequence[AnalysedArticle], titles: TitleLexicon = TITLES
+    articles: Iterable[AnalysedArticle],
+    titles: TitleLexicon = TITLES,
+    *,
+    abbreviations: Mapping[str, Mapping[str, str]] | None = None,
 ) -> EntityIndex:
-    """Cluster every entity mention of the corpus into entities (rules in the module docstring)."""
+    """Cluster every entity mention of the corpus into entities (rules in the module docstring).
+
+    ``abbreviations`` (article id → :func:`abbreviation_pairs` of its text) saves finding them
+    again; articles missing from it get theirs found here.
+    """
     mentions: list[_Mention] = []
     texts: dict[str, str] = {}
     for analysed in articles:
@@ -264,7 +287,12 @@ def resolve_entities(
         clusters.add(m.key)
     _cluster_people(mentions, clusters, titles)
     extra_aliases: dict[MentionKey, set[str]] = defaultdict(set)
-    _cluster_organisations(mentions, clusters, texts, titles, extra_aliases)
+    known = abbreviations or {}
+    defined_by_article = {
+        article_id: known[article_id] if article_id in known else abbreviation_pairs(text)
+        for article_id, text in texts.items()
+    }
+    _cluster_organisations(mentions, clusters, defined_by_article, titles, extra_aliases)
     return _build_index(mentions, clusters, texts, titles, extra_aliases)
 
 
@@ -401,7 +429,7 @@ def _nearest_full_name(
 def _cluster_organisations(
     mentions: list[_Mention],
     clusters: UnionFind[MentionKey],
-    texts: Mapping[str, str],
+    abbreviations: Mapping[str, Mapping[str, str]],
     titles: TitleLexicon,
     extra_aliases: dict[MentionKey, set[str]],
 ) -> None:
@@ -414,9 +442,8 @@ def _cluster_organisations(
             clusters.union(group[0].key, m.key)
     # Abbreviations defined in the text: "Ministry of Defence (MoD)".
     defined: dict[str, set[str]] = defaultdict(set)
-    for article_id in sorted(texts):
-        pairs = schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=texts[article_id])
-        for short, long in pairs.items():
+    for article_id in sorted(abbreviations):
+        for short, long in abbreviations[article_id].items():
             defined[short.strip()].add(org_key(long, titles))
     long_forms = {k: g for (cls, k), g in by_key.items() if cls == "ORG" and " " in k}
     for short, longs in defined.items():

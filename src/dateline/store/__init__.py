@@ -39,7 +39,7 @@ from typing import Any, TextIO
 
 from dateline import timeline as timeline_stage
 from dateline.analysis import analyse_articles, default_workers
-from dateline.entities import resolve_entities
+from dateline.entities import abbreviation_pairs, resolve_entities
 from dateline.errors import ConfigurationError, StoreError
 from dateline.events import build_events
 from dateline.ingest import CorpusReader
@@ -369,6 +369,10 @@ class Store:
                     (seq, article.title or "", article.text),
                 )
                 duplicates.add_article(article.id, article.text)
+                conn.execute(
+                    "INSERT INTO abbreviations(article_id, pairs) VALUES (?, ?)",
+                    (article.id, json.dumps(abbreviation_pairs(article.text), sort_keys=True)),
+                )
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
         return len(batch)
 
@@ -388,6 +392,7 @@ class Store:
             (row[0], old.article.title or "", old.article.text),
         )
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM abbreviations WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         duplicates.remove_article(article_id)
         return int(row[2])
@@ -400,17 +405,21 @@ class Store:
             groups = duplicates.refresh()
             seconds["near-duplicates"] = time.perf_counter() - t
             t = time.perf_counter()
+            conn = self._conn
             records = list(self._cross_records())
             seconds["load records"] = time.perf_counter() - t
             t = time.perf_counter()
-            entity_index = resolve_entities(records)
+            abbreviations = {
+                article_id: json.loads(pairs)
+                for article_id, pairs in conn.execute("SELECT article_id, pairs FROM abbreviations")
+            }
+            entity_index = resolve_entities(records, abbreviations=abbreviations)
             seconds["entities"] = time.perf_counter() - t
             t = time.perf_counter()
             events = build_events(records, entity_index, groups)
             entity_index = entity_index.with_event_ids(events)
             seconds["events"] = time.perf_counter() - t
             t = time.perf_counter()
-            conn = self._conn
             for table in ("entities", "events", "event_articles"):
                 conn.execute(f"DELETE FROM {table}")
             conn.executemany(

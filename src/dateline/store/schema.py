@@ -47,6 +47,8 @@ CREATE TABLE analyses (
     record BLOB NOT NULL,
     cross_record BLOB NOT NULL
 );
+-- Abbreviations each article defines (per-article input of entity resolution), as JSON.
+CREATE TABLE abbreviations (article_id TEXT PRIMARY KEY, pairs TEXT NOT NULL);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- Near-duplicates (see dateline.store.duplicates).
 CREATE TABLE shingles (article_id TEXT PRIMARY KEY, hashes BLOB NOT NULL);
