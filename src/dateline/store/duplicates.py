@@ -30,18 +30,24 @@ from dateline.records import DuplicateGroup
 from dateline.unionfind import UnionFind
 
 COPY, REWRITE = "copy", "rewrite"
+_SIGNAL_BYTE = {COPY: b"c", REWRITE: b"r"}
+_KEY_COLUMN = {COPY: "copy_keys", REWRITE: "rewrite_keys"}
 _SCAN_BATCH = 2000
 
 
-def _band_keys(minhash: MinHash, bands: int, rows: int) -> list[tuple[int, int]]:
-    """(band, 63-bit key) of each LSH band: the band's hash values, hashed (datasketch keys a
-    band by the same bytes, so two signatures share a key exactly when they share a band)."""
+def _band_keys(minhash: MinHash, signal: str, bands: int, rows: int) -> list[int]:
+    """One 63-bit key per LSH band: a hash of the signal, the band number and the band's hash
+    values. datasketch keys a band by the same values, so two signatures share a key exactly
+    when they share a band (a hash collision would only add a candidate, and every candidate's
+    Jaccard similarity is checked exactly)."""
     values = minhash.hashvalues
     out = []
     for band in range(bands):
         raw = values[band * rows : (band + 1) * rows].astype(">u8").tobytes()
-        key = int.from_bytes(hashlib.blake2b(raw, digest_size=8).digest(), "big") >> 1
-        out.append((band, key))
+        digest = hashlib.blake2b(
+            _SIGNAL_BYTE[signal] + band.to_bytes(2, "big") + raw, digest_size=8
+        ).digest()
+        out.append(int.from_bytes(digest, "big") >> 1)
     return out
 
 
@@ -74,75 +80,103 @@ class StoreDuplicates:
         hashes = [_crc32(s.encode("utf-8")) for s in word_shingles(text, self.params.shingle_size)]
         return np.unique(np.array(hashes, dtype=np.uint32))
 
-    def _hashes_of(self, article_id: str) -> np.ndarray:
-        row = self.conn.execute(
-            "SELECT hashes FROM shingles WHERE article_id = ?", (article_id,)
-        ).fetchone()
+    def _hashes_of(self, doc: int) -> np.ndarray:
+        row = self.conn.execute("SELECT hashes FROM shingles WHERE doc = ?", (doc,)).fetchone()
         return np.frombuffer(row[0], dtype=np.uint32) if row else np.zeros(0, dtype=np.uint32)
+
+    def _doc(self, article_id: str) -> int | None:
+        row = self.conn.execute(
+            "SELECT doc FROM shingles WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        return int(row[0]) if row else None
 
     # ------------------------------------------------------------------ per article
     def add_article(self, article_id: str, text: str) -> None:
         """Store the article's shingles, copy bands and copy pairs; queue it for rewrites."""
         hashes = self.shingle_hashes(text)
-        self.conn.execute(
+        doc = self.conn.execute(
             "INSERT INTO shingles(article_id, hashes) VALUES (?, ?)", (article_id, hashes.tobytes())
-        )
+        ).lastrowid
+        assert doc is not None
         self.conn.executemany(
             "INSERT INTO shingle_df(hash, df) VALUES (?, 1) "
             "ON CONFLICT(hash) DO UPDATE SET df = df + 1",
             ((int(h),) for h in hashes),
         )
-        self.conn.execute("INSERT INTO pending_duplicates(article_id) VALUES (?)", (article_id,))
+        self.conn.execute("INSERT INTO pending_duplicates(doc) VALUES (?)", (doc,))
         if len(hashes):
-            self._index_and_pair(article_id, hashes, COPY, lambda other: self._hashes_of(other))
+            self._index_and_pair(doc, article_id, hashes, COPY, self._hashes_of)
 
     def remove_article(self, article_id: str) -> None:
         """Forget an article (a replaced version): its counts, bands and pairs."""
-        hashes = self._hashes_of(article_id)
+        doc = self._doc(article_id)
+        if doc is None:
+            return
+        hashes = self._hashes_of(doc)
         self.conn.executemany(
             "UPDATE shingle_df SET df = df - 1 WHERE hash = ?", ((int(h),) for h in hashes)
         )
-        self.conn.execute("DELETE FROM shingle_df WHERE df <= 0")
-        self.conn.execute("DELETE FROM shingles WHERE article_id = ?", (article_id,))
-        self.conn.execute("DELETE FROM lsh_bands WHERE article_id = ?", (article_id,))
+        self.conn.executemany(
+            "DELETE FROM shingle_df WHERE hash = ? AND df <= 0", ((int(h),) for h in hashes)
+        )
+        for signal in (COPY, REWRITE):
+            self._drop_bands(doc, signal)
+        self.conn.execute("DELETE FROM shingles WHERE doc = ?", (doc,))
         self.conn.execute(
             "DELETE FROM duplicate_pairs WHERE a = ? OR b = ?", (article_id, article_id)
         )
-        self.conn.execute("DELETE FROM pending_duplicates WHERE article_id = ?", (article_id,))
+        self.conn.execute("DELETE FROM pending_duplicates WHERE doc = ?", (doc,))
+
+    def _drop_bands(self, doc: int, signal: str) -> None:
+        column = _KEY_COLUMN[signal]
+        row = self.conn.execute(f"SELECT {column} FROM shingles WHERE doc = ?", (doc,)).fetchone()
+        if row and row[0]:
+            keys = np.frombuffer(row[0], dtype=np.int64)
+            self.conn.executemany(
+                "DELETE FROM lsh_bands WHERE key = ? AND doc = ?", ((int(k), doc) for k in keys)
+            )
+            self.conn.execute(f"UPDATE shingles SET {column} = NULL WHERE doc = ?", (doc,))
 
     def _index_and_pair(
         self,
+        doc: int,
         article_id: str,
         hashes: np.ndarray,
         signal: str,
-        hashes_of: Callable[[str], np.ndarray],
+        hashes_of: Callable[[int], np.ndarray],
     ) -> None:
         """Index the article's bands for ``signal`` and pair it with the stored articles that
         share a band and pass the exact Jaccard check (articles are read once, each later one
         finds the earlier ones: every pair is found once, in any order of arrival)."""
         threshold, (bands, rows) = self._signals[signal]
-        keys = _band_keys(self._minhash(hashes), bands, rows)
-        wanted = set(keys)
+        keys = _band_keys(self._minhash(hashes), signal, bands, rows)
         marks = ",".join("?" * len(keys))
-        candidates = {
-            other
-            for sig, band, key, other in self.conn.execute(
-                f"SELECT signal, band, key, article_id FROM lsh_bands WHERE key IN ({marks})",
-                [key for _, key in keys],
-            )
-            if sig == signal and (band, key) in wanted and other != article_id
-        }
+        candidates = sorted(
+            {
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys
+                )
+            }
+            - {doc}
+        )
         pairs = []
-        for other in sorted(candidates):
+        for other in candidates:
             if _sorted_jaccard(hashes, hashes_of(other)) >= threshold:
-                a, b = sorted((article_id, other))
+                (other_id,) = self.conn.execute(
+                    "SELECT article_id FROM shingles WHERE doc = ?", (other,)
+                ).fetchone()
+                a, b = sorted((article_id, other_id))
                 pairs.append((a, b, signal))
         self.conn.executemany(
             "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", pairs
         )
         self.conn.executemany(
-            "INSERT INTO lsh_bands(signal, band, key, article_id) VALUES (?, ?, ?, ?)",
-            ((signal, band, key, article_id) for band, key in keys),
+            "INSERT OR IGNORE INTO lsh_bands(key, doc) VALUES (?, ?)", ((k, doc) for k in keys)
+        )
+        self.conn.execute(
+            f"UPDATE shingles SET {_KEY_COLUMN[signal]} = ? WHERE doc = ?",
+            (np.array(keys, dtype=np.int64).tobytes(), doc),
         )
 
     # ------------------------------------------------------------------ after an add
@@ -158,30 +192,29 @@ class StoreDuplicates:
         }
         old_common = {r[0] for r in self.conn.execute("SELECT hash FROM common_shingles")}
         changed = np.array(sorted(new_common ^ old_common), dtype=np.uint32)
-        affected = {r[0] for r in self.conn.execute("SELECT article_id FROM pending_duplicates")}
+        affected = {r[0] for r in self.conn.execute("SELECT doc FROM pending_duplicates")}
         if len(changed):
-            affected |= set(self._articles_with_any(changed))
+            affected |= set(self._docs_with_any(changed))
         common = np.array(sorted(new_common), dtype=np.uint32)
 
-        def distinctive(article_id: str) -> np.ndarray:
-            hashes = self._hashes_of(article_id)
+        def distinctive(doc: int) -> np.ndarray:
+            hashes = self._hashes_of(doc)
             if not len(common):
                 return hashes
             return hashes[~np.isin(hashes, common, assume_unique=True)]
 
-        ordered = sorted(affected)
-        for article_id in ordered:
-            self.conn.execute(
-                "DELETE FROM lsh_bands WHERE article_id = ? AND signal = ?", (article_id, REWRITE)
-            )
+        ids = dict(self.conn.execute("SELECT doc, article_id FROM shingles"))
+        ordered = sorted(affected, key=lambda d: ids[d])
+        for doc in ordered:
+            self._drop_bands(doc, REWRITE)
             self.conn.execute(
                 "DELETE FROM duplicate_pairs WHERE signal = ? AND (a = ? OR b = ?)",
-                (REWRITE, article_id, article_id),
+                (REWRITE, ids[doc], ids[doc]),
             )
-        for article_id in ordered:
-            hashes = distinctive(article_id)
+        for doc in ordered:
+            hashes = distinctive(doc)
             if len(hashes):
-                self._index_and_pair(article_id, hashes, REWRITE, distinctive)
+                self._index_and_pair(doc, ids[doc], hashes, REWRITE, distinctive)
         self.conn.execute("DELETE FROM common_shingles")
         self.conn.executemany(
             "INSERT INTO common_shingles(hash) VALUES (?)", ((h,) for h in sorted(new_common))
@@ -195,14 +228,14 @@ class StoreDuplicates:
         )
         return groups
 
-    def _articles_with_any(self, changed: np.ndarray) -> Iterable[str]:
+    def _docs_with_any(self, changed: np.ndarray) -> Iterable[int]:
         """Articles containing one of ``changed``: a streamed scan of the stored shingle sets."""
-        cursor = self.conn.execute("SELECT article_id, hashes FROM shingles")
+        cursor = self.conn.execute("SELECT doc, hashes FROM shingles")
         while rows := cursor.fetchmany(_SCAN_BATCH):
-            for article_id, blob in rows:
+            for doc, blob in rows:
                 hashes = np.frombuffer(blob, dtype=np.uint32)
                 if np.isin(changed, hashes, assume_unique=True).any():
-                    yield article_id
+                    yield doc
 
     def _groups(self) -> tuple[DuplicateGroup, ...]:
         components = UnionFind[str]()

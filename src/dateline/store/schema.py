@@ -51,20 +51,20 @@ CREATE TABLE analyses (
 CREATE TABLE abbreviations (article_id TEXT PRIMARY KEY, pairs TEXT NOT NULL);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- Near-duplicates (see dateline.store.duplicates).
-CREATE TABLE shingles (article_id TEXT PRIMARY KEY, hashes BLOB NOT NULL);
+CREATE TABLE shingles (
+    doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, hashes BLOB NOT NULL,
+    copy_keys BLOB, rewrite_keys BLOB
+);
 CREATE TABLE shingle_df (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 CREATE INDEX shingle_df_common ON shingle_df(df) WHERE df > 9;
 CREATE TABLE common_shingles (hash INTEGER PRIMARY KEY);
-CREATE TABLE lsh_bands (
-    signal TEXT NOT NULL, band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL
-);
-CREATE INDEX lsh_bands_key ON lsh_bands(key);
-CREATE INDEX lsh_bands_article ON lsh_bands(article_id, signal);
+CREATE TABLE lsh_bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
+    WITHOUT ROWID;
 CREATE TABLE duplicate_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, signal TEXT NOT NULL, PRIMARY KEY (a, b, signal)
 );
 CREATE INDEX duplicate_pairs_b ON duplicate_pairs(b);
-CREATE TABLE pending_duplicates (article_id TEXT PRIMARY KEY);
+CREATE TABLE pending_duplicates (doc INTEGER PRIMARY KEY);
 CREATE TABLE duplicate_groups (group_id TEXT NOT NULL, article_id TEXT PRIMARY KEY);
 -- Entities and events, recomputed from the stored records after every add.
 CREATE TABLE entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
