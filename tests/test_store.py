@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from dateline.cli import cli
@@ -271,6 +271,8 @@ def test_incremental_near_duplicates_equal_the_batch_index(t17_dir: Path, tmp_pa
 
 
 @settings(max_examples=200, deadline=None)
+@example(words=["_"], query="_")
+@example(words=["_"], query="R-_")
 @given(
     words=st.lists(st.text(alphabet="abcSyriaé'-_ 1", min_size=1, max_size=9), max_size=8),
     query=st.text(alphabet="abcsyriaSYRé _-", min_size=1, max_size=12),
@@ -284,5 +286,7 @@ def test_full_text_prefilter_never_loses_a_match(words: list[str], query: str) -
     conn.execute("CREATE VIRTUAL TABLE t USING fts5(title, body, content='', tokenize='unicode61')")
     conn.execute("INSERT INTO t(rowid, title, body) VALUES (1, '', ?)", (text,))
     match = fts_query(matcher.terms)
-    assert match is not None
+    if match is None:  # no prefilter: the timeline reads every article, nothing is lost
+        assert any(not any(c.isalnum() for c in t) for t in matcher.terms)
+        return
     assert conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall() == [(1,)]

@@ -621,7 +621,8 @@ def fts_query(terms: Iterable[str]) -> str | None:
     for term in sorted(terms):
         tokens = [t for t in "".join(c if c.isalnum() else " " for c in term).split() if t]
         if not tokens:
-            continue
+            # Only underscores and the like: the index has no words for it, so no prefilter.
+            return None
         phrase = " ".join(tokens)
         parts.append(f'"{phrase}"' + ("*" if len(term) >= 4 else ""))
     return " OR ".join(parts) or None
