@@ -28,7 +28,7 @@ from dateline.export import (
 )
 from dateline.serve.app import state_of
 from dateline.serve.model import Snapshot
-from dateline.serve.pages import PAGE_SIZE, _entity_or_404, _event_or_404, _paged, page_number
+from dateline.serve.pages import PAGE_SIZE, _entity_or_404, _event_or_404, _paged
 from dateline.serve.params import ParamError, ViewParams, check_id
 
 API_SCHEMA = "dateline.api/1"
@@ -82,11 +82,11 @@ async def volume(request: Request) -> Response:
 async def events(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.events_in_view(params)
-    shown, pages = _paged(found, page_number(request))
+    shown, pages = _paged(found, params.page)
     return JSON(
         {
             "total": len(found),
-            "page": page_number(request),
+            "page": params.page,
             "pages": pages,
             "page_size": PAGE_SIZE,
             "events": to_jsonable(shown),
@@ -107,11 +107,11 @@ async def event(request: Request) -> Response:
 async def entities(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.entities_in_view(params)
-    shown, pages = _paged(found, page_number(request))
+    shown, pages = _paged(found, params.page)
     return JSON(
         {
             "total": len(found),
-            "page": page_number(request),
+            "page": params.page,
             "pages": pages,
             "page_size": PAGE_SIZE,
             "entities": to_jsonable(shown),
@@ -126,13 +126,13 @@ async def entity(request: Request) -> Response:
 
 
 async def articles(request: Request) -> Response:
-    snap, _ = _view(request)
+    snap, params = _view(request)
     infos = sorted(snap.articles.values(), key=lambda i: i.id)
-    shown, pages = _paged(infos, page_number(request))
+    shown, pages = _paged(infos, params.page)
     return JSON(
         {
             "total": len(infos),
-            "page": page_number(request),
+            "page": params.page,
             "pages": pages,
             "page_size": PAGE_SIZE,
             "articles": to_jsonable(shown),

@@ -244,6 +244,23 @@ def open_read_only(path: Path) -> Callable[[], StoreReader]:
     return opener
 
 
+def server_config(app: ASGIApp, host: str, port: int, log_level: str = "info") -> Any:
+    """The uvicorn configuration ``dateline serve`` runs the app with."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http="h11",
+        # Long query strings reach the app (which answers 400 with a message) instead of h11.
+        h11_max_incomplete_event_size=1024 * 1024,
+        log_level=log_level,
+        server_header=False,
+        lifespan="on",
+    )
+
+
 def serve(
     path: Path,
     host: str = "127.0.0.1",
@@ -261,14 +278,4 @@ def serve(
     if on_ready is not None:
         shown = f"[{host}]" if ":" in host else host
         on_ready(f"serving {path} read-only at http://{shown}:{port}/ (Ctrl+C stops)")
-    config = uvicorn.Config(
-        app,
-        host=host,
-        port=port,
-        http="h11",
-        # Long query strings reach the app (which answers 400 with a message) instead of h11.
-        h11_max_incomplete_event_size=1024 * 1024,
-        log_level="info",
-        server_header=False,
-    )
-    uvicorn.Server(config).run()
+    uvicorn.Server(server_config(app, host, port)).run()

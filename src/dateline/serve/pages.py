@@ -44,13 +44,6 @@ def routes() -> list[Route]:
     ]
 
 
-def page_number(request: Request) -> int:
-    raw = request.query_params.get("page", "1") or "1"
-    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw[:9]) <= 1_000_000:
-        raise ParamError(f"page: expected a whole number of at least 1 (got {raw[:40]!r})")
-    return int(raw)
-
-
 def _paged(items: list[Any], page: int) -> tuple[list[Any], int]:
     pages = max(1, -(-len(items) // PAGE_SIZE))
     if page > pages:
@@ -119,13 +112,13 @@ async def events_page(request: Request) -> Response:
     params = ViewParams.parse(request.query_params)
     snap = state.view.snapshot()
     events = snap.events_in_view(params)
-    shown, pages = _paged(events, page_number(request))
+    shown, pages = _paged(events, params.page)
     return state.render(
         request,
         "events.html",
         events=[(e, summarise_event(e)) for e in shown],
         total=len(events),
-        page=page_number(request),
+        page=params.page,
         pages=pages,
         **_common(snap, params),
     )
@@ -171,7 +164,7 @@ async def entities_page(request: Request) -> Response:
         raise ParamError("type: at most 40 characters")
     entities = [e for e in snap.entities_in_view(params) if not kind or e.type == kind]
     entities.sort(key=lambda e: (-len(e.event_ids), -len(e.mentions), e.name.lower()))
-    shown, pages = _paged(entities, page_number(request))
+    shown, pages = _paged(entities, params.page)
     return state.render(
         request,
         "entities.html",
@@ -179,7 +172,7 @@ async def entities_page(request: Request) -> Response:
         total=len(entities),
         types=sorted({e.type for e in snap.entities}),
         kind=kind,
-        page=page_number(request),
+        page=params.page,
         pages=pages,
         **_common(snap, params),
     )
@@ -226,13 +219,13 @@ async def articles_page(request: Request) -> Response:
         high = params.end.isoformat() if params.end else "9999"
         infos = [i for i in infos if i.published and low <= i.published[:10] <= high]
     infos.sort(key=lambda i: (i.published is None, i.published or "", i.id))
-    shown, pages = _paged(infos, page_number(request))
+    shown, pages = _paged(infos, params.page)
     return state.render(
         request,
         "articles.html",
         articles=shown,
         total=len(infos),
-        page=page_number(request),
+        page=params.page,
         pages=pages,
         **_common(snap, params),
     )

@@ -19,6 +19,7 @@ from dateline.errors import ConfigurationError
 MAX_QUERY_CHARS = 500
 MAX_DATES = 500
 MAX_SENTENCES = 20
+MAX_PAGE = 1_000_000
 DEFAULT_DATES = 20
 DEFAULT_SENTENCES = 2
 PERIODS = ("auto", "day", "week", "month", "year")
@@ -39,6 +40,8 @@ class ViewParams:
     start: dt.date | None = None
     end: dt.date | None = None
     period: Period = "auto"
+    #: Which page of a long list (events, entities, articles), from 1.
+    page: int = 1
 
     @classmethod
     def parse(cls, args: Mapping[str, str]) -> ViewParams:
@@ -65,6 +68,7 @@ class ViewParams:
             start=start,
             end=end,
             period=period,  # type: ignore[arg-type]
+            page=_int(args, "page", 1, MAX_PAGE),
         )
 
     def items(self, **override: object) -> list[tuple[str, str]]:
@@ -78,7 +82,12 @@ class ViewParams:
             "period": self.period,
         }
         values.update(override)
-        defaults = {"dates": DEFAULT_DATES, "sentences": DEFAULT_SENTENCES, "period": "auto"}
+        defaults = {
+            "dates": DEFAULT_DATES,
+            "sentences": DEFAULT_SENTENCES,
+            "period": "auto",
+            "page": 1,
+        }
         out = []
         for key, value in values.items():
             if value is None or value == "" or defaults.get(key) == value:
