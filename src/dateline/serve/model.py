@@ -46,6 +46,7 @@ class StoreReader(Protocol):
     def status(self) -> Any: ...
     def timeline(
         self,
+        *,
         query: str | None = None,
         dates: int = 20,
         sentences: int = 2,
