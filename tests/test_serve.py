@@ -175,9 +175,8 @@ def test_query_narrows_the_timeline(client: TestClient) -> None:
 
 
 def test_api_timeline_is_the_store_timeline(client: TestClient, seeds_db: Path) -> None:
-    from dateline.store import Store
-
     from dateline.export import timeline_to_dict
+    from dateline.store import Store
 
     params = {"query": "defence", "dates": "3", "sentences": "1", "start": "2022-01-01"}
     served = client.get("/api/timeline", params=params).json()
@@ -537,3 +536,16 @@ def test_marking_keeps_every_character_once(text: str, bounds: list[tuple[int, i
     assert isinstance(html, Markup)
     root = lxml.html.fragment_fromstring(f"<div>{html}</div>")
     assert root.text_content() == text
+
+
+def test_warm_start_reads_the_store_before_the_first_request(seeds_db: Path) -> None:
+    app = create_app(open_read_only(seeds_db), warm=True)
+    state = app.app.state.dateline  # type: ignore[attr-defined]
+    assert state._view is None
+    with TestClient(app, base_url=BASE) as warmed:
+        snapshot = state._view._snapshot
+        assert snapshot is not None and snapshot._articles is not None
+        assert len(snapshot._timelines) == 1
+        assert warmed.get("/").status_code == 200
+        assert len(snapshot._timelines) == 1  # the default view was already computed
+    assert state._view is None  # closed on shutdown

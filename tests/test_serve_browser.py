@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from serve_support import HOSTILE_ID, INJECTIONS, build_store, live_server, write_hostile_corpus
 
 CHROMIUM = Path("/usr/bin/chromium")

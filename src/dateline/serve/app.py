@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from dateline.errors import DatelineError
 from dateline.export import human_date, safe_http_url, source_label
 from dateline.serve.model import StoreReader, StoreView
-from dateline.serve.params import ParamError
+from dateline.serve.params import ParamError, ViewParams
 
 log = logging.getLogger("dateline.serve")
 
@@ -200,14 +200,23 @@ def create_app(
     *,
     label: str = "store",
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+    warm: bool = False,
 ) -> ASGIApp:
-    """The web app over the store ``open_store()`` returns (called once, on the first request)."""
+    """The web app over the store ``open_store()`` returns (called once, on the first request).
+
+    With ``warm``, start-up (before the first request is accepted) already reads the events,
+    entities and article index and computes the default timeline, so the first page is fast.
+    """
     from dateline.serve import api, pages
 
     state = AppState(open_store, label)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> Any:
+        if warm:
+            snapshot = state.view.snapshot()
+            snapshot.timeline(ViewParams())
+            snapshot.articles  # noqa: B018 - builds the article index
         yield
         state.close()
 
@@ -274,7 +283,7 @@ def serve(
     import uvicorn
 
     hosts = tuple(dict.fromkeys([*LOCAL_HOSTS, host]))
-    app = create_app(open_read_only(path), label=str(path), allowed_hosts=hosts)
+    app = create_app(open_read_only(path), label=str(path), allowed_hosts=hosts, warm=True)
     if on_ready is not None:
         shown = f"[{host}]" if ":" in host else host
         on_ready(f"serving {path} read-only at http://{shown}:{port}/ (Ctrl+C stops)")
