@@ -169,6 +169,10 @@ def test_article_disagreements_and_error_pages(page: Any, seeds_url: str) -> Non
     assert page.locator("#text mark.timex").count() > 0
     assert page.locator("#text mark.ent").count() > 0
     screenshot(page, "article")
+    scraped = max(api(seeds_url, "/api/articles")["articles"], key=lambda a: a["removed_lines"])
+    page.goto(f"{seeds_url}/articles/{scraped['id']}")
+    assert f"{scraped['removed_lines']} line(s) removed" in page.locator("#removed").inner_text()
+    screenshot(page, "article-cleaned")
     page.goto(seeds_url + "/disagreements")
     assert page.locator("#conflicts tbody tr").count() > 0
     assert "weekday" in page.locator("#conflicts").inner_text()
