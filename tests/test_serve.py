@@ -393,6 +393,16 @@ def test_a_foreign_host_header_is_refused(client: TestClient) -> None:
     response = client.get("/", headers={"host": "attacker.example"})
     assert response.status_code == 400
     assert response.headers["content-security-policy"] == CSP
+    assert client.get("/", headers={"host": "localhost:8765"}).status_code == 200
+
+
+def test_allowed_hosts_follow_the_listening_address() -> None:
+    from dateline.serve.app import allowed_hosts_for
+
+    assert "attacker.example" not in allowed_hosts_for("127.0.0.1")
+    assert "192.168.1.5" in allowed_hosts_for("192.168.1.5")
+    assert "localhost" in allowed_hosts_for("192.168.1.5")
+    assert allowed_hosts_for("0.0.0.0") == ("*",)
 
 
 class FailingStore:
@@ -501,6 +511,8 @@ def test_the_app_leaves_the_store_file_unchanged(seeds_db: Path) -> None:
     with client_for(seeds_db) as app:
         for path in PAGES:
             assert app.get(path).status_code == 200
+        store = app.app.app.state.dateline.view.store  # type: ignore[attr-defined]
+        assert store.read_only is True
     assert hashlib.sha256(seeds_db.read_bytes()).hexdigest() == digest
 
 

@@ -53,6 +53,7 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = (
 )
 STATIC_TYPES = {".css": "text/css; charset=utf-8", ".svg": "image/svg+xml"}
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
 class SecurityHeaders:
@@ -253,6 +254,14 @@ def open_read_only(path: Path) -> Callable[[], StoreReader]:
     return opener
 
 
+def allowed_hosts_for(host: str) -> tuple[str, ...]:
+    """Host headers accepted when listening on ``host``: this machine's names and ``host``;
+    any name when ``host`` is a wildcard address (the user chose to serve the whole network)."""
+    if host in WILDCARD_HOSTS:
+        return ("*",)
+    return tuple(dict.fromkeys([*LOCAL_HOSTS, host]))
+
+
 def server_config(app: ASGIApp, host: str, port: int, log_level: str = "info") -> Any:
     """The uvicorn configuration ``dateline serve`` runs the app with."""
     import uvicorn
@@ -282,7 +291,7 @@ def serve(
     """
     import uvicorn
 
-    hosts = tuple(dict.fromkeys([*LOCAL_HOSTS, host]))
+    hosts = allowed_hosts_for(host)
     app = create_app(open_read_only(path), label=str(path), allowed_hosts=hosts, warm=True)
     if on_ready is not None:
         shown = f"[{host}]" if ":" in host else host
