@@ -163,6 +163,20 @@ def test_timeline_page_cites_sources_and_links_events(client: TestClient) -> Non
     assert {f"/events/{e}" for e in linked} == set(event_links)
 
 
+def test_timeline_lines_link_their_entities(client: TestClient) -> None:
+    doc = lxml.html.fromstring(client.get("/").text)
+    api = client.get("/api/timeline").json()
+    lines = doc.xpath("//li[@class='line']/p[@class='text']")
+    sentences = [s["text"] for e in api["entries"] for s in e["sentences"]]
+    assert [p.text_content() for p in lines] == sentences  # every character, once
+    links = doc.xpath("//li[@class='line']/p[@class='text']/a[@class='entity-link']")
+    assert links
+    for link in links:
+        entity_id = link.get("href").split("/entities/", 1)[1].split("?")[0]
+        entity = client.get(f"/api/entities/{entity_id}").json()["entity"]
+        assert link.text_content() in (entity["name"], *entity["aliases"])
+
+
 def test_query_narrows_the_timeline(client: TestClient) -> None:
     everything = client.get("/api/timeline").json()
     tokyo = client.get("/api/timeline", params={"query": "Tokyo"}).json()

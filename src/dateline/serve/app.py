@@ -206,7 +206,8 @@ def create_app(
     """The web app over the store ``open_store()`` returns (called once, on the first request).
 
     With ``warm``, start-up (before the first request is accepted) already reads the events,
-    entities and article index and computes the default timeline, so the first page is fast.
+    entities, article index and entity mentions and computes the default timeline, so the first
+    page is fast.
     """
     from dateline.serve import api, pages
 
@@ -218,6 +219,7 @@ def create_app(
             snapshot = state.view.snapshot()
             snapshot.timeline(ViewParams())
             snapshot.articles  # noqa: B018 - builds the article index
+            snapshot.entity_mentions("")  # builds the index of entity mentions
         yield
         state.close()
 

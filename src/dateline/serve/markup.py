@@ -8,7 +8,7 @@ it, so the markup always nests and every character of the text appears exactly o
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -19,12 +19,14 @@ from dateline.records import AnalysedArticle
 
 @dataclass(frozen=True, slots=True)
 class Span:
-    """A stretch of text to mark: ``kind`` becomes the CSS class, ``note`` the tooltip."""
+    """A stretch of text to mark: ``kind`` becomes the CSS class, ``note`` the tooltip; with
+    ``href`` the stretch is a link (``<a>``) instead of a ``<mark>``."""
 
     start: int
     end: int
     kind: str
     note: str = ""
+    href: str = ""
 
 
 def mark(text: str, spans: Iterable[Span]) -> Markup:
@@ -36,15 +38,53 @@ def mark(text: str, spans: Iterable[Span]) -> Markup:
         (s for s in spans if 0 <= s.start < s.end <= len(text)),
         key=lambda s: (s.start, -s.end, s.kind),
     )
+    usable = _no_nested_links(usable)
     cuts = sorted({0, len(text), *(s.start for s in usable), *(s.end for s in usable)})
     parts: list[str] = []
     for lo, hi in itertools.pairwise(cuts):
         piece = str(escape(strip_control_chars(text[lo:hi])))
         for span in reversed([s for s in usable if s.start <= lo and hi <= s.end]):
             title = f' title="{escape(span.note)}"' if span.note else ""
-            piece = f'<mark class="{escape(span.kind)}"{title}>{piece}</mark>'
+            if span.href:
+                piece = (
+                    f'<a class="{escape(span.kind)}" href="{escape(span.href)}"{title}>{piece}</a>'
+                )
+            else:
+                piece = f'<mark class="{escape(span.kind)}"{title}>{piece}</mark>'
         parts.append(piece)
     return Markup("".join(parts))
+
+
+def _no_nested_links(spans: list[Span]) -> list[Span]:
+    """Drop a link span that overlaps an earlier one (a link inside a link is not HTML)."""
+    out: list[Span] = []
+    last_link_end = -1
+    for span in spans:
+        if span.href:
+            if span.start < last_link_end:
+                continue
+            last_link_end = span.end
+        out.append(span)
+    return out
+
+
+def find_mentions(
+    text: str,
+    offset: int,
+    mentions: Iterable[tuple[int, int, str, str]],
+    link: Callable[[str], str],
+) -> list[Span]:
+    """Link spans in ``text`` (which starts at ``offset`` of its article, possibly trimmed) for
+    entity mentions ``(start, end, surface, entity_id)``: placed by offset when the surface text
+    is there, else at its first occurrence; ``link`` gives the href for an entity id."""
+    spans = []
+    for start, end, surface, entity_id in mentions:
+        at = start - offset
+        if not (at >= 0 and text[at : at + len(surface)] == surface):
+            at = text.find(surface) if surface else -1
+        if at >= 0 and end > start:
+            spans.append(Span(at, at + len(surface), "entity-link", "", link(entity_id)))
+    return spans
 
 
 def article_spans(analysed: AnalysedArticle) -> list[Span]:

@@ -172,6 +172,7 @@ class Snapshot:
         self._conflicts: tuple[Conflict, ...] | None = None
         self._events_by_article: dict[str, list[str]] | None = None
         self._group_of: dict[str, DuplicateGroup] | None = None
+        self._mentions: dict[str, list[tuple[int, int, str, str]]] | None = None
         self._status: Any = None
         self._stopwords = load_sentence_filters().query_stopwords
 
@@ -193,6 +194,18 @@ class Snapshot:
                 aid: group for group in self.store.duplicate_groups for aid in group.article_ids
             }
         return self._group_of.get(article_id)
+
+    def entity_mentions(self, article_id: str) -> list[tuple[int, int, str, str]]:
+        """``(start, end, text, entity_id)`` of every resolved entity mention in an article."""
+        if self._mentions is None:
+            index: dict[str, list[tuple[int, int, str, str]]] = {}
+            for entity in self.entities:
+                for m in entity.mentions:
+                    index.setdefault(m.article_id, []).append((m.start, m.end, m.text, entity.id))
+            for found in index.values():
+                found.sort()
+            self._mentions = index
+        return self._mentions.get(article_id, [])
 
     def events_citing(self, article_id: str) -> list[Event]:
         if self._events_by_article is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from typing import Any
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -15,7 +16,7 @@ from dateline.export import summarise_event
 from dateline.records import Entity, Event, TimelineEntry
 from dateline.serve.app import state_of
 from dateline.serve.chart import event_strip_svg, volume_svg
-from dateline.serve.markup import article_spans, highlight, paragraphs
+from dateline.serve.markup import article_spans, find_mentions, highlight, mark, paragraphs
 from dateline.serve.model import Snapshot, conflict_kind
 from dateline.serve.params import ParamError, ViewParams, check_id
 
@@ -66,13 +67,25 @@ def _entity_name(snap: Snapshot, entity_id: str) -> str:
     return entity.name if entity else entity_id
 
 
-def _entry_view(snap: Snapshot, entry: TimelineEntry) -> dict[str, Any]:
+def _entry_view(snap: Snapshot, entry: TimelineEntry, qs: str) -> dict[str, Any]:
     events = []
     for event_id in entry.event_ids:
         event = snap.events_by_id.get(event_id)
         if event is not None:
             events.append({"event": event, "summary": summarise_event(event)})
-    return {"entry": entry, "events": events}
+
+    def link(entity_id: str) -> str:
+        return f"/entities/{quote(entity_id, safe='')}{qs}"
+
+    lines = []
+    for s in entry.sentences:
+        inside = [
+            (start, end, text, entity_id)
+            for start, end, text, entity_id in snap.entity_mentions(s.article_id)
+            if s.start <= start and end <= s.end
+        ]
+        lines.append((s, mark(s.text, find_mentions(s.text, s.start, inside, link))))
+    return {"entry": entry, "events": events, "lines": lines}
 
 
 async def timeline_page(request: Request) -> Response:
@@ -98,7 +111,7 @@ async def timeline_page(request: Request) -> Response:
         request,
         "timeline.html",
         timeline=timeline,
-        entries=[_entry_view(snap, e) for e in timeline.entries],
+        entries=[_entry_view(snap, e, params.query_string()) for e in timeline.entries],
         chart=volume_svg(volume, bar_link),
         volume=volume,
         featured=featured,
