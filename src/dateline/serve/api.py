@@ -28,8 +28,8 @@ from dateline.export import (
 )
 from dateline.serve.app import state_of
 from dateline.serve.model import Snapshot
-from dateline.serve.pages import PAGE_SIZE, _entity_or_404, _event_or_404, _paged
-from dateline.serve.params import ParamError, ViewParams, check_id
+from dateline.serve.pages import PAGE_SIZE, entity_or_404, event_or_404, paged
+from dateline.serve.params import ViewParams, check_id
 
 API_SCHEMA = "dateline.api/1"
 
@@ -82,7 +82,7 @@ async def volume(request: Request) -> Response:
 async def events(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.events_in_view(params)
-    shown, pages = _paged(found, params.page)
+    shown, pages = paged(found, params.page)
     return JSON(
         {
             "total": len(found),
@@ -96,7 +96,7 @@ async def events(request: Request) -> Response:
 
 async def event(request: Request) -> Response:
     snap, _ = _view(request)
-    found = _event_or_404(snap, request.path_params["event_id"])
+    found = event_or_404(snap, request.path_params["event_id"])
     claims = [
         {**to_jsonable(dataclasses.replace(c, info=None)), "info": to_jsonable(c.info)}
         for c in snap.claims(found)
@@ -107,7 +107,7 @@ async def event(request: Request) -> Response:
 async def entities(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.entities_in_view(params)
-    shown, pages = _paged(found, params.page)
+    shown, pages = paged(found, params.page)
     return JSON(
         {
             "total": len(found),
@@ -121,14 +121,14 @@ async def entities(request: Request) -> Response:
 
 async def entity(request: Request) -> Response:
     snap, _ = _view(request)
-    found = _entity_or_404(snap, request.path_params["entity_id"])
+    found = entity_or_404(snap, request.path_params["entity_id"])
     return JSON({"entity": to_jsonable(found)})
 
 
 async def articles(request: Request) -> Response:
     snap, params = _view(request)
     infos = sorted(snap.articles.values(), key=lambda i: i.id)
-    shown, pages = _paged(infos, params.page)
+    shown, pages = paged(infos, params.page)
     return JSON(
         {
             "total": len(infos),
@@ -160,8 +160,8 @@ async def disagreements(request: Request) -> Response:
     return JSON({"conflicts": to_jsonable(snap.conflicts())})
 
 
-#: name → (media type, builder of the body from the view)
 def _download_body(snap: Snapshot, params: ViewParams, name: str) -> tuple[str, str]:
+    """The media type and text of the download ``name`` for the view (404 for other names)."""
     if name == "timeline.json":
         return "application/json", timeline_json_text(snap.timeline(params))
     if name == "timeline.md":
@@ -186,8 +186,6 @@ async def download(request: Request) -> Response:
     snap, params = _view(request)
     name = request.path_params["name"]
     media_type, body = _download_body(snap, params, name)
-    if len(body) > 200 * 1024 * 1024:
-        raise ParamError("the download is too large; narrow the view with a query or dates")
     return Response(
         body.encode("utf-8"),
         media_type=media_type,

@@ -415,7 +415,9 @@ def _month_end(first: dt.date) -> dt.date:
     return following - dt.timedelta(days=1)
 
 
-def _auto_period(values: list[tuple[int, int | None, int | None]], start: Any, end: Any) -> str:
+def _auto_period(
+    values: list[tuple[int, int | None, int | None]], start: dt.date | None, end: dt.date | None
+) -> str:
     years = [v[0] for v in values]
     if start is not None and end is not None:
         span = (end - start).days

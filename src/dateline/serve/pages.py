@@ -45,7 +45,7 @@ def routes() -> list[Route]:
     ]
 
 
-def _paged(items: list[Any], page: int) -> tuple[list[Any], int]:
+def paged(items: list[Any], page: int) -> tuple[list[Any], int]:
     pages = max(1, -(-len(items) // PAGE_SIZE))
     if page > pages:
         raise ParamError(f"page: there are only {pages} page(s)")
@@ -125,7 +125,7 @@ async def events_page(request: Request) -> Response:
     params = ViewParams.parse(request.query_params)
     snap = state.view.snapshot()
     events = snap.events_in_view(params)
-    shown, pages = _paged(events, params.page)
+    shown, pages = paged(events, params.page)
     return state.render(
         request,
         "events.html",
@@ -137,7 +137,7 @@ async def events_page(request: Request) -> Response:
     )
 
 
-def _event_or_404(snap: Snapshot, event_id: str) -> Event:
+def event_or_404(snap: Snapshot, event_id: str) -> Event:
     event = snap.events_by_id.get(check_id(event_id, "event id"))
     if event is None:
         raise HTTPException(404, f"no event with id {event_id[:80]!r}")
@@ -148,7 +148,7 @@ async def event_page(request: Request) -> Response:
     state = state_of(request)
     params = ViewParams.parse(request.query_params)
     snap = state.view.snapshot()
-    event = _event_or_404(snap, request.path_params["event_id"])
+    event = event_or_404(snap, request.path_params["event_id"])
     claims = snap.claims(event)
     fields = ("date", "date_expression", "location", "status", "actors")
     differing = {
@@ -177,7 +177,7 @@ async def entities_page(request: Request) -> Response:
         raise ParamError("type: at most 40 characters")
     entities = [e for e in snap.entities_in_view(params) if not kind or e.type == kind]
     entities.sort(key=lambda e: (-len(e.event_ids), -len(e.mentions), e.name.lower()))
-    shown, pages = _paged(entities, params.page)
+    shown, pages = paged(entities, params.page)
     return state.render(
         request,
         "entities.html",
@@ -191,7 +191,7 @@ async def entities_page(request: Request) -> Response:
     )
 
 
-def _entity_or_404(snap: Snapshot, entity_id: str) -> Entity:
+def entity_or_404(snap: Snapshot, entity_id: str) -> Entity:
     entity = snap.entities_by_id.get(check_id(entity_id, "entity id"))
     if entity is None:
         raise HTTPException(404, f"no entity with id {entity_id[:80]!r}")
@@ -202,7 +202,7 @@ async def entity_page(request: Request) -> Response:
     state = state_of(request)
     params = ViewParams.parse(request.query_params)
     snap = state.view.snapshot()
-    entity = _entity_or_404(snap, request.path_params["entity_id"])
+    entity = entity_or_404(snap, request.path_params["entity_id"])
     events = sorted(
         (snap.events_by_id[i] for i in entity.event_ids if i in snap.events_by_id),
         key=lambda e: (e.date is None, e.date or "", e.id),
@@ -232,7 +232,7 @@ async def articles_page(request: Request) -> Response:
         high = params.end.isoformat() if params.end else "9999"
         infos = [i for i in infos if i.published and low <= i.published[:10] <= high]
     infos.sort(key=lambda i: (i.published is None, i.published or "", i.id))
-    shown, pages = _paged(infos, params.page)
+    shown, pages = paged(infos, params.page)
     return state.render(
         request,
         "articles.html",
