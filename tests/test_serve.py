@@ -575,3 +575,39 @@ def test_warm_start_reads_the_store_before_the_first_request(seeds_db: Path) -> 
         assert warmed.get("/").status_code == 200
         assert len(snapshot._timelines) == 1  # the default view was already computed
     assert state._view is None  # closed on shutdown
+
+
+def test_the_serve_command_serves_the_store(seeds_db: Path) -> None:
+    import subprocess
+    import sys
+    import time
+
+    from serve_support import free_port
+
+    port = free_port()
+    script = "import sys; from dateline.cli import main; sys.argv[0] = 'dateline'; main()"
+    process = subprocess.Popen(
+        [sys.executable, "-c", script, "serve", "--store", str(seeds_db), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        status = None
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                connection.request("GET", "/api/status")
+                response = connection.getresponse()
+                status = (response.status, json.loads(response.read()))
+                connection.close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert status is not None, "dateline serve did not answer within 60 s"
+        assert status[0] == 200 and status[1]["status"]["articles"] == 5
+    finally:
+        process.terminate()
+        output, _ = process.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/" in output
