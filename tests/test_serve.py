@@ -354,6 +354,27 @@ def test_bad_parameters_are_400_with_a_message(
         assert lxml.html.fromstring(response.text).xpath("//p[@class='message']")
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        "AND",
+        "OR NOT",
+        "NEAR(a b)",
+        "*",
+        "col:tokyo",
+        "tokyo*",
+        "^tokyo",
+        "a AND (b",
+        "\\",
+        "東京",
+    ],
+)
+def test_search_syntax_in_a_query_is_just_text(client: TestClient, query: str) -> None:
+    for path in ("/", "/api/timeline", "/events", "/download/events.csv"):
+        assert client.get(path, params={"query": query}).status_code == 200, (path, query)
+
+
 def test_a_100_kb_query_is_400(seeds_db: Path) -> None:
     status, headers, body = raw_get(seeds_db, b"/", b"query=" + b"a" * 100_000)
     assert status == 400
