@@ -209,3 +209,20 @@ def test_injected_markup_is_shown_as_text_and_nothing_runs(page: Any, hostile_ur
     screenshot(page, "injection-timeline")
     assert page.dialogs == []
     assert page.title() not in PWNED
+
+
+def test_the_csp_blocks_inline_script_and_allows_the_stylesheet(page: Any, seeds_url: str) -> None:
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text))
+    page.goto(seeds_url + "/")
+    assert page.evaluate("getComputedStyle(document.body).maxWidth") == "1024px"  # serve.css
+    page.evaluate(
+        """() => {
+            const script = document.createElement('script');
+            script.textContent = "document.title = 'pwned-script'";
+            document.body.appendChild(script);
+        }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.title() not in PWNED
+    assert any("Content Security Policy" in v for v in violations)
