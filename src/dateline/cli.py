@@ -393,6 +393,45 @@ def tag(text: str | None, anchor: str | None, file: TextIO | None) -> None:
         click.echo(json.dumps(asdict(mention), ensure_ascii=False))
 
 
+@cli.command()
+@click.option(
+    "--store",
+    "store_path",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The store file to explore (built by `dateline add`); opened read-only.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default answers this machine only.",
+)
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(min=1, max=65535))
+def serve(store_path: Path, host: str, port: int) -> None:
+    """Explore a store in the browser: timeline, events, entities, sources, disagreements.
+
+    \b
+    Example:
+      dateline serve --store story.db      # then open http://127.0.0.1:8765/
+    """
+    try:
+        from dateline.serve import serve as run
+    except ImportError as exc:
+        click.secho(
+            f"error: the web app needs its extra ({exc.name} is missing): "
+            'pip install -e ".[serve]"',
+            fg="red",
+            err=True,
+        )
+        sys.exit(1)
+    try:
+        run(store_path, host=host, port=port, on_ready=lambda url: click.echo(url, err=True))
+    except DatelineError as exc:
+        click.secho(f"error: {exc}", fg="red", err=True)
+        sys.exit(1)
+
+
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
     """A rich progress display on stderr counting analysed articles, or a no-op."""

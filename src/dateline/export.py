@@ -45,12 +45,13 @@ import dataclasses
 import enum
 import hashlib
 import html
+import io
 import json
 import math
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import resources
@@ -275,10 +276,16 @@ def timeline_from_dict(data: Mapping[str, Any]) -> Timeline:
     return record_from_jsonable(Timeline, body)
 
 
+def timeline_json_text(timeline: Timeline) -> str:
+    """The text of ``timeline.json`` (indented, non-ASCII kept as is, final newline)."""
+    return (
+        json.dumps(timeline_to_dict(timeline), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    )
+
+
 def write_timeline_json(timeline: Timeline, path: Path) -> None:
     """Write ``timeline.json`` (UTF-8, indented, non-ASCII kept as is)."""
-    text = json.dumps(timeline_to_dict(timeline), ensure_ascii=False, indent=2, allow_nan=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
+    Path(path).write_text(timeline_json_text(timeline), encoding="utf-8")
 
 
 def read_timeline_json(path: Path) -> Timeline:
@@ -300,13 +307,19 @@ def _load_json(path: Path) -> Any:
 # --------------------------------------------------------------------------- events and entities
 
 
+def events_jsonl_lines(events: Iterable[Any]) -> Iterator[str]:
+    """The lines of ``events.jsonl``, one event record each, with their final newline."""
+    for i, event in enumerate(events):
+        line = json.dumps(to_jsonable(event, f"events[{i}]"), ensure_ascii=False)
+        yield line.translate(_LINE_BREAKS_TO_ESCAPES) + "\n"
+
+
 def write_events_jsonl(events: Iterable[Any], path: Path) -> int:
     """Write one event record per line (fields as named on the record); returns the count."""
     count = 0
     with Path(path).open("w", encoding="utf-8", newline="\n") as handle:
-        for i, event in enumerate(events):
-            line = json.dumps(to_jsonable(event, f"events[{i}]"), ensure_ascii=False)
-            handle.write(line.translate(_LINE_BREAKS_TO_ESCAPES) + "\n")
+        for line in events_jsonl_lines(events):
+            handle.write(line)
             count += 1
     return count
 
@@ -376,10 +389,22 @@ def write_events_csv(events: Iterable[Any], path: Path, record_type: type = Even
     """Write ``events.csv`` (columns documented in the module docstring); returns the row count."""
     columns, rows = events_csv_rows(events, record_type)
     with Path(path).open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=columns, restval="")
-        writer.writeheader()
-        writer.writerows(rows)
+        _write_csv(handle, columns, rows)
     return len(rows)
+
+
+def events_csv_text(events: Iterable[Any], record_type: type = Event) -> str:
+    """The text of ``events.csv`` (as :func:`write_events_csv` writes it)."""
+    columns, rows = events_csv_rows(events, record_type)
+    buffer = io.StringIO(newline="")
+    _write_csv(buffer, columns, rows)
+    return buffer.getvalue()
+
+
+def _write_csv(handle: typing.TextIO, columns: list[str], rows: list[dict[str, str]]) -> None:
+    writer = csv.DictWriter(handle, fieldnames=columns, restval="")
+    writer.writeheader()
+    writer.writerows(rows)
 
 
 def _csv_cell(value: Any) -> str:
@@ -412,11 +437,16 @@ def _defuse_formula(text: str) -> str:
 
 def write_entities_json(entities: Iterable[Any], path: Path) -> int:
     """Write ``entities.json``: ``{"schema": "dateline.entities/1", "entities": [...]}``."""
+    text, count = entities_json_text(entities)
+    Path(path).write_text(text, encoding="utf-8")
+    return count
+
+
+def entities_json_text(entities: Iterable[Any]) -> tuple[str, int]:
+    """The text of ``entities.json`` and how many entities it holds."""
     items = [to_jsonable(e, f"entities[{i}]") for i, e in enumerate(entities)]
     document = {"schema": ENTITIES_SCHEMA, "entities": items}
-    text = json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False)
-    Path(path).write_text(text + "\n", encoding="utf-8")
-    return len(items)
+    return json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False) + "\n", len(items)
 
 
 @typing.overload
