@@ -420,16 +420,17 @@ class Store:
             entity_index = entity_index.with_event_ids(events)
             seconds["events"] = time.perf_counter() - t
             t = time.perf_counter()
-            for table in ("entities", "events", "event_articles"):
-                conn.execute(f"DELETE FROM {table}")
-            conn.executemany(
-                "INSERT INTO entities(id, name, type, record) VALUES (?, ?, ?, ?)",
-                ((e.id, e.name, e.type, encode_record(e)) for e in entity_index.entities),
+            self._replace_rows(
+                "entities",
+                [(e.id, e.name, e.type, encode_record(e)) for e in entity_index.entities],
+                ("name", "type"),
             )
-            conn.executemany(
-                "INSERT INTO events(id, date, type, record) VALUES (?, ?, ?, ?)",
-                ((e.id, e.date, e.type, encode_record(e)) for e in events),
+            self._replace_rows(
+                "events",
+                [(e.id, e.date, e.type, encode_record(e)) for e in events],
+                ("date", "type"),
             )
+            conn.execute("DELETE FROM event_articles")
             conn.executemany(
                 "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)",
                 ((e.id, s.article_id) for e in events for s in e.sources),
@@ -440,6 +441,33 @@ class Store:
             )
             seconds["write results"] = time.perf_counter() - t
         return seconds
+
+    def _replace_rows(
+        self, table: str, rows: Sequence[tuple[str, Any, str, bytes]], columns: tuple[str, str]
+    ) -> None:
+        """Make ``table`` hold exactly ``rows`` in that order, writing only what changed (most
+        entities and events are the same after an add)."""
+        old = {
+            row_id: (position, blob)
+            for row_id, position, blob in self._conn.execute(
+                f"SELECT id, position, record FROM {table}"
+            )
+        }
+        wanted = {row[0] for row in rows}
+        self._conn.executemany(
+            f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in wanted)
+        )
+        first, second = columns
+        self._conn.executemany(
+            f"INSERT INTO {table}(id, position, {first}, {second}, record) VALUES (?, ?, ?, ?, ?) "
+            f"ON CONFLICT(id) DO UPDATE SET position = excluded.position, {first} = excluded.{first}, "
+            f"{second} = excluded.{second}, record = excluded.record",
+            (
+                (row_id, position, a, b, blob)
+                for position, (row_id, a, b, blob) in enumerate(rows)
+                if old.get(row_id) != (position, blob)
+            ),
+        )
 
     def _cross_records(self) -> Iterator[AnalysedArticle]:
         cursor = self._conn.execute(
@@ -472,7 +500,7 @@ class Store:
         groups = self.duplicate_groups
         event_dates = [
             _EventDate(r[0], r[1])
-            for r in self._query("SELECT id, date FROM events ORDER BY rowid")
+            for r in self._query("SELECT id, date FROM events ORDER BY position")
         ]
         entries = timeline_stage.build_timeline_entries(
             self._timeline_articles(matcher.terms, start, end),
@@ -581,7 +609,7 @@ class Store:
     def events(self) -> tuple[Event, ...]:
         return tuple(
             decode_record(blob, f"{self.path}: event {event_id!r}")
-            for event_id, blob in self._query("SELECT id, record FROM events ORDER BY rowid")
+            for event_id, blob in self._query("SELECT id, record FROM events ORDER BY position")
         )
 
     def event(self, event_id: str) -> Event | None:
@@ -592,7 +620,7 @@ class Store:
     def entities(self) -> tuple[Entity, ...]:
         return tuple(
             decode_record(blob, f"{self.path}: entity {entity_id!r}")
-            for entity_id, blob in self._query("SELECT id, record FROM entities ORDER BY rowid")
+            for entity_id, blob in self._query("SELECT id, record FROM entities ORDER BY position")
         )
 
     def entity(self, entity_id: str) -> Entity | None:

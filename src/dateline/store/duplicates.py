@@ -18,7 +18,6 @@ Same parameters, same permutations, same band split as the batch index: the same
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Callable, Iterable
 
@@ -30,25 +29,29 @@ from dateline.records import DuplicateGroup
 from dateline.unionfind import UnionFind
 
 COPY, REWRITE = "copy", "rewrite"
-_SIGNAL_BYTE = {COPY: b"c", REWRITE: b"r"}
 _KEY_COLUMN = {COPY: "copy_keys", REWRITE: "rewrite_keys"}
 _SCAN_BATCH = 2000
 
 
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SHIFT = np.uint64(31)
+
+
 def _band_keys(minhash: MinHash, signal: str, bands: int, rows: int) -> list[int]:
-    """One 63-bit key per LSH band: a hash of the signal, the band number and the band's hash
-    values. datasketch keys a band by the same values, so two signatures share a key exactly
-    when they share a band (a hash collision would only add a candidate, and every candidate's
-    Jaccard similarity is checked exactly)."""
-    values = minhash.hashvalues
-    out = []
-    for band in range(bands):
-        raw = values[band * rows : (band + 1) * rows].astype(">u8").tobytes()
-        digest = hashlib.blake2b(
-            _SIGNAL_BYTE[signal] + band.to_bytes(2, "big") + raw, digest_size=8
-        ).digest()
-        out.append(int.from_bytes(digest, "big") >> 1)
-    return out
+    """One 63-bit key per LSH band, mixing the signal, the band number and the band's hash
+    values (numpy, all bands at once). datasketch keys a band by the same values, so two
+    signatures that share a band share a key; a collision could only add a candidate, and every
+    candidate's Jaccard similarity is checked exactly."""
+    values = minhash.hashvalues[: bands * rows].astype(np.uint64).reshape(bands, rows)
+    offset = np.uint64(1 if signal == COPY else 1 << 20)
+    with np.errstate(over="ignore"):
+        key = np.arange(bands, dtype=np.uint64) + offset
+        for column in range(rows):
+            key = (key * _MIX) ^ values[:, column]
+            key ^= key >> _SHIFT
+        key = key * _MIX
+        key ^= key >> _SHIFT
+    return [int(k) for k in (key >> np.uint64(1))]
 
 
 class StoreDuplicates:

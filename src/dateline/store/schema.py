@@ -67,9 +67,12 @@ CREATE INDEX duplicate_pairs_b ON duplicate_pairs(b);
 CREATE TABLE pending_duplicates (doc INTEGER PRIMARY KEY);
 CREATE TABLE duplicate_groups (group_id TEXT NOT NULL, article_id TEXT PRIMARY KEY);
 -- Entities and events, recomputed from the stored records after every add.
-CREATE TABLE entities (id TEXT PRIMARY KEY, name TEXT NOT NULL, type TEXT NOT NULL,
-                       record BLOB NOT NULL);
-CREATE TABLE events (id TEXT PRIMARY KEY, date TEXT, type TEXT NOT NULL, record BLOB NOT NULL);
+CREATE TABLE entities (id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL,
+                       type TEXT NOT NULL, record BLOB NOT NULL);
+CREATE INDEX entities_position ON entities(position);
+CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT,
+                     type TEXT NOT NULL, record BLOB NOT NULL);
+CREATE INDEX events_position ON events(position);
 CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL);
 CREATE INDEX event_articles_article ON event_articles(article_id);
 -- Runs of ``add`` and what each could not read.
