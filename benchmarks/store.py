@@ -8,7 +8,8 @@ its peak RSS (parent + analysis workers) is its own. 100 T17 articles (a seeded 
 topics) are held out; the rest go into the store, 1,000 first.
 
 * incremental cost: adding the 100 to the store holding the other 4,103 vs adding them to an
-  empty store (``--repeat`` runs each, medians; the big store is copied before each run);
+  empty store (``--repeat`` runs each, alternating, medians; the big store is copied before
+  each run);
 * timeline: ``Store.timeline`` on all of T17 with one topic's keywords as the query;
 * memory: peak RSS of adding 100 new articles and of that timeline at each N; the 16k store
   adds T17 three more times under new ids.
@@ -127,13 +128,6 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     def median(values: list[float]) -> float:
         return float(statistics.median(values))
 
-    empty_runs = []
-    for i in range(args.repeat):
-        result = run_child("add", work / f"empty{i}.db", inputs["held"])
-        empty_runs.append(result)
-        print(f"add {HELD_OUT} to an empty store: {result['seconds']:.2f} s", flush=True)
-    t_empty = median([r["seconds"] for r in empty_runs])
-
     store = work / "store.db"
     rss: dict[int, dict[str, float]] = {}
     size_per_article: dict[int, float] = {}
@@ -163,8 +157,12 @@ def _run(args: argparse.Namespace, work: Path) -> int:
     built = run_child("add", store, inputs["second"])
     print(f"built N={inputs['n_rest']}: {built['seconds']:.1f} s", flush=True)
 
-    inc_runs = []
-    for _ in range(args.repeat):
+    # Empty-store and incremental runs alternate, so that both see the same machine load.
+    empty_runs, inc_runs = [], []
+    for i in range(args.repeat):
+        result = run_child("add", work / f"empty{i}.db", inputs["held"])
+        empty_runs.append(result)
+        print(f"add {HELD_OUT} to an empty store: {result['seconds']:.2f} s", flush=True)
         copy = work / "inc.db"
         shutil.copy(store, copy)
         result = run_child("add", copy, inputs["held"])
@@ -175,6 +173,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
             f"({', '.join(f'{k} {v:.2f}' for k, v in result['stages'].items())})",
             flush=True,
         )
+    t_empty = median([r["seconds"] for r in empty_runs])
     t_inc = median([r["seconds"] for r in inc_runs])
     n = inputs["n_rest"]
     rss[n] = {"add_100": round(median([r["rss_mb"] for r in inc_runs]), 1)}
