@@ -1,11 +1,19 @@
-"""Event precision, recall, F1 and date accuracy against a hand-written gold set.
+"""Event precision and recall against a hand-written gold set.
 
     python benchmarks/events_eval.py examples/gold examples/corpus
+    python benchmarks/events_eval.py --t17 eval/events_t17 [--t17-root ../shared/benchmarks/t17]
 
-GOLD is a folder with ``events.jsonl`` and ``entities.json`` (or the ``events.jsonl`` file, with
-``entities.json`` next to it); CORPUS is what ``dateline build`` reads. Matching rules are in
-:mod:`dateline.events_eval`. The last line is one JSON object with ``precision``, ``recall``,
-``f1`` and ``date_accuracy``.
+The first form: GOLD is a folder with ``events.jsonl`` and ``entities.json`` (or the
+``events.jsonl`` file, with ``entities.json`` next to it); CORPUS is what ``dateline build``
+reads; matching rules in :mod:`dateline.events_eval`; the last line is one JSON object with
+``precision``, ``recall``, ``f1`` and ``date_accuracy``.
+
+The second form scores the Timeline17 gold set (``ids.json`` + ``gold.jsonl``, see
+``docs/events.md``): each topic's articles are written as a JSONL file (detokenised openings,
+dates hidden where the set says so) and read by dateline as a user's pile about one story; the
+development and test halves and the date-hidden articles are scored separately (rules in
+:func:`dateline.events_eval.score_t17`). ``--split dev`` prints only the development half, so the
+test half can be kept unseen while rules are changed. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -13,16 +21,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from pathlib import Path
 
+DEFAULT_T17 = Path(__file__).resolve().parents[1] / ".." / "shared" / "benchmarks" / "t17"
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("gold", type=Path)
-    parser.add_argument("corpus", type=Path)
-    parser.add_argument("--workers", type=int, default=1)
-    args = parser.parse_args(argv)
 
+def _example(args: argparse.Namespace) -> int:
     from dateline.events_eval import (
         load_gold_entities,
         load_gold_events,
@@ -69,6 +74,97 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(json.dumps(scores.as_json()))
     return 0
+
+
+def run_t17(
+    folder: Path, t17_root: Path, splits: tuple[str, ...], *, verbose: bool, topics: set[str] | None
+) -> dict[str, dict[str, float | int]]:
+    """Build each topic's corpus and score the requested halves; returns the figures by part."""
+    from dateline.events_eval import load_t17_set, score_t17, t17_documents
+    from dateline.pipeline import Corpus
+
+    gold_set = load_t17_set(folder)
+    articles = [
+        a for a in gold_set.articles if a.split in splits and (topics is None or a.topic in topics)
+    ]
+    docs = t17_documents(gold_set, t17_root)
+    events, entities, texts = [], [], {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for topic in sorted({a.topic for a in articles}):
+            path = Path(tmp) / f"{topic}.jsonl"
+            with path.open("w", encoding="utf-8") as handle:
+                for a in articles:
+                    if a.topic == topic:
+                        handle.write(json.dumps(docs[a.id], ensure_ascii=False) + "\n")
+            corpus = Corpus.from_paths([path], workers=1)
+            events.extend(corpus.events)
+            entities.extend(corpus.entities)
+            texts.update({item.article.id: item.article.text for item in corpus.articles})
+    by_article = {a.id: a for a in articles}
+    parts = {
+        "dev": lambda a: a.split == "dev",
+        "test": lambda a: a.split == "test",
+        "dev_date_hidden": lambda a: a.split == "dev" and a.date_hidden,
+        "test_date_hidden": lambda a: a.split == "test" and a.date_hidden,
+    }
+    results: dict[str, dict[str, float | int]] = {}
+    for name, keep in parts.items():
+        if name.split("_")[0] not in splits:
+            continue
+        ids = {a.id for a in articles if keep(a)}
+        gold = [g for g in gold_set.gold if g.article in ids]
+        system = [e for e in events if {ev.article_id for ev in e.evidence} & ids]
+        scores = score_t17(gold, system, entities, texts)
+        results[name] = scores.as_json()
+        print(
+            f"{name:<17} recall {scores.recall:.3f} ({scores.matched}/{scores.gold})  "
+            f"precision {scores.precision:.3f} ({scores.matched}/{scores.system})  "
+            f"merged {scores.merged}"
+        )
+        if verbose and "hidden" not in name:
+            gold_by_id = {g.id: g for g in gold}
+            sys_by_id = {e.id: e for e in system}
+            for gid, sid in scores.matches:
+                e = sys_by_id[sid]
+                print(f"   ok    {gid:<32} {e.type:<9} {e.date or '-':<10} {e.status}")
+            for gid in scores.missed:
+                g = gold_by_id[gid]
+                print(
+                    f"   miss  {gid:<32} {g.type:<9} {g.date or '-':<10} "
+                    f"{'; '.join(g.participants)} | {g.quote}"
+                )
+            for sid in scores.spurious:
+                e = sys_by_id[sid]
+                quote = e.evidence[0].text[:90] if e.evidence else ""
+                print(
+                    f"   extra {e.evidence[0].article_id if e.evidence else '':<32} {e.type:<9} "
+                    f"{e.date or '-':<10} {e.status:<8} "
+                    f"{', '.join(e.actor_names)} -> {', '.join(e.recipient_names)} | {quote}"
+                )
+    del by_article
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("gold", type=Path, nargs="?")
+    parser.add_argument("corpus", type=Path, nargs="?")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--t17", type=Path, help="a Timeline17 gold folder (eval/events_t17)")
+    parser.add_argument("--t17-root", type=Path, default=DEFAULT_T17)
+    parser.add_argument("--split", choices=("dev", "test", "both"), default="both")
+    parser.add_argument("--topic", action="append", help="only these topics (repeatable)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list matches and errors")
+    args = parser.parse_args(argv)
+    if args.t17 is not None:
+        splits = ("dev", "test") if args.split == "both" else (args.split,)
+        topics = set(args.topic) if args.topic else None
+        results = run_t17(args.t17, args.t17_root, splits, verbose=args.verbose, topics=topics)
+        print(json.dumps(results))
+        return 0
+    if args.gold is None or args.corpus is None:
+        parser.error("give GOLD and CORPUS, or --t17 FOLDER")
+    return _example(args)
 
 
 if __name__ == "__main__":
