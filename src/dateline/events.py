@@ -933,7 +933,9 @@ def _date(
     if dated:
         return None, "none", None, ()  # dated elsewhere in the sentence: not this event's date
     published = article.published
-    if published is None:
+    if published is None or (published.inferred and published.granularity != "day"):
+        # An inferred lower bound or range says when the article was written at the earliest,
+        # not when this event happened.
         return None, "none", None, ()
     evidence = DateEvidence(
         expression="",

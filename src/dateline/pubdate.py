@@ -190,20 +190,169 @@ def _announced_as_future(text: str, mention: TimeMention, future_cues: re.Patter
     return future_cues.search(before[sentence_start:]) is not None
 
 
+#: A clock time right after a stated day: "Fri Apr 22, 2011 2:51 pm EDT", "Tuesday 20 July 2010
+#: 12.07 BST", "March 3, 2009 5:27 AM". Only ", ; |" and spaces may stand between.
+_STAMP_CLOCK = re.compile(
+    r"\A[\s,;|]{0,4}\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:[ap]\.?m\.?|GMT|BST|UTC|E[SD]T|ET|[CP][SD]T)?",
+    re.I,
+)
+#: "Last updated at 17:57 GMT" after the day, or "updated at 10:39 GMT, " before it.
+_STAMP_UPDATED_AFTER = re.compile(r"\A\s*(?:Last\s+updated|Updated)\b", re.I)
+_STAMP_UPDATED_BEFORE = re.compile(
+    r"updated\s+at\s+\d{1,2}[:.]\d{2}\s*\w*,?\s*(?:\w+day,?\s*)?\Z", re.I
+)
+#: "February 04, 2011 | By Michael Martinez": a stamp opening the text, then a byline bar.
+_STAMP_BAR = re.compile(r"\A\s*\|")
+#: How far into the text a time stamp may sit (after a headline and a photo caption).
+STAMP_WINDOW = 600
+_NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+}  # fmt: skip
+_WITHIN = re.compile(
+    r"\bwithin\s+(?:the\s+(?:next\s+)?)?(\d+|an?|one|two|three|four|five|six|seven|eight|nine|"
+    r"ten|eleven|twelve)\s+(day|week|month|year)s?\s+(?:of|from|after)\b",
+    re.I,
+)
+_RELATIVE_YEAR = re.compile(r"\b(last|this|next)\s+year\b", re.I)
+
+
+def _sentence_bounds(text: str, offset: int) -> tuple[int, int]:
+    before = text[:offset]
+    start = max(before.rfind(mark) for mark in (". ", "! ", "? ", "\n")) + 1
+    ends = [i for i in (text.find(mark, offset) for mark in (". ", "! ", "? ", "\n")) if i >= 0]
+    return start, min(ends) if ends else len(text)
+
+
+def _quoted(text: str, mention: TimeMention) -> str:
+    ok = 0 <= mention.start < mention.end <= len(text)
+    return text[mention.start : mention.end] if ok else mention.text
+
+
+def _stamp(text: str, days: Sequence[tuple[str, TimeMention]]) -> tuple[str, str] | None:
+    """The article's own time stamp near its start: a stated day with a clock time or an
+    "updated" note next to it, or a day opening the text before a byline bar."""
+    for value, mention in sorted(days, key=lambda item: item[1].start):
+        if mention.start > STAMP_WINDOW or len(value) != 10:
+            continue
+        after = text[mention.end : mention.end + 40]
+        before = text[max(0, mention.start - 40) : mention.start]
+        opening = not text[: mention.start].strip()
+        if (
+            _STAMP_CLOCK.match(after)
+            or _STAMP_UPDATED_AFTER.match(after)
+            or _STAMP_UPDATED_BEFORE.search(before)
+            or (opening and _STAMP_BAR.match(after))
+        ):
+            stop = mention.end + (m.end() if (m := _STAMP_CLOCK.match(after)) else 0)
+            return value, text[mention.start : stop].strip()
+    return None
+
+
+def _period_end(value: str, amount: int, unit: str) -> dt.date:
+    """The day before ``amount`` ``unit``s after the start of the ISO ``value``'s period.
+
+    "within six months of November 2024" → 2025-04-30 (the brief's "before May 2025").
+    """
+    base = dt.date(int(value[:4]), int(value[5:7]) if len(value) >= 7 else 1, 1)
+    if len(value) >= 10:
+        base = dt.date.fromisoformat(value[:10])
+    if unit in ("day", "week"):
+        later = base + dt.timedelta(days=amount * (7 if unit == "week" else 1))
+    else:
+        months = base.year * 12 + base.month - 1 + amount * (12 if unit == "year" else 1)
+        year, month = divmod(months, 12)
+        day = min(base.day, 28)  # month ends differ; the 28th exists everywhere
+        later = dt.date(year, month + 1, day)
+    return later - dt.timedelta(days=1)
+
+
+def _year_constraints(text: str, mentions: Sequence[TimeMention]) -> list[tuple[int, str]]:
+    """Publication years the text implies: "in November last year" beside "November 2024" says
+    2025; "in March this year" beside "March 2024" says 2024; "next year" beside 2026, 2025."""
+    stated: dict[str, list[TimeMention]] = {}
+    for m in mentions:
+        if m.is_calendar_date and m.granularity == "month" and len(m.value) == 7:
+            stated.setdefault(m.value[5:7], []).append(m)
+    out: list[tuple[int, str]] = []
+    for m in mentions:
+        if m.granularity != "month" or not m.value.startswith("XXXX-") or len(m.value) != 7:
+            continue
+        phrase = _quoted(text, m)
+        relative = _RELATIVE_YEAR.search(phrase)
+        if relative is None:
+            continue
+        same_month = stated.get(m.value[5:7], [])
+        if not same_month:
+            continue
+        anchor = min(same_month, key=lambda other: abs(other.start - m.start))
+        shift = {"last": 1, "this": 0, "next": -1}[relative[1].lower()]
+        year = int(anchor.value[:4]) + shift
+        out.append(
+            (
+                year,
+                f"{phrase!r} (offset {m.start}) and {_quoted(text, anchor)!r} "
+                f"(offset {anchor.start}) say it was written in {year}",
+            )
+        )
+    return out
+
+
+def _upper_bounds(
+    text: str, mentions: Sequence[TimeMention], future_cues: re.Pattern[str]
+) -> list[tuple[str, str]]:
+    """ "This will be the second meeting within six months of ... November 2024": the article
+    was written before the period ran out (the last day of April 2025)."""
+    out: list[tuple[str, str]] = []
+    for match in _WITHIN.finditer(text):
+        start, end = _sentence_bounds(text, match.start())
+        if future_cues.search(text[start : match.start()]) is None:
+            continue  # "was completed within six months of ..." says nothing about today
+        after = [
+            m
+            for m in mentions
+            if m.is_calendar_date and match.end() <= m.start < end and m.value[:4].isdigit()
+        ]
+        if not after:
+            continue
+        anchor = min(after, key=lambda m: m.start)
+        word = match[1].lower()
+        amount = int(word) if word.isdigit() else _NUMBERS[word]
+        limit_day = _period_end(anchor.value[:10], amount, match[2].lower()).isoformat()
+        out.append(
+            (
+                limit_day,
+                f"{text[match.start() : anchor.end]!r} (offset {match.start()}) in a sentence "
+                f"about the future: written by {limit_day}",
+            )
+        )
+    return out
+
+
 def infer_publication_date(
     text: str,
     mentions: Sequence[TimeMention],
     future_cues: re.Pattern[str] | None = None,
 ) -> PublicationDate | None:
-    """Infer a lower bound for when an undated article was published, or return None.
+    """Infer when an undated article was published, as a range with its evidence, or None.
 
-    Rule: an article is published on or after the events it reports, so the latest *explicit*
-    day- or month-level date it states, outside sentences that announce the future ("will meet
-    on 12 May"; cue words in ``data/pubdate_cues.json``), is a lower bound. The result is that
-    date's **month** (granularity ``month``), marked ``inferred``, and ``evidence`` says what it
-    rests on and that it is a lower bound: the article may have been written weeks later. A day
-    is never inferred. Year-only mentions ("in 2014", "by 2029") are too weak (history,
-    forecasts) and yield None on their own, as do relative dates (no anchor to resolve them).
+    Evidence, in order of strength:
+
+    * the article's own **time stamp** near its start ("RABAT | Fri Apr 22, 2011 2:51 pm EDT",
+      "29 September 2011 Last updated at 17:57 GMT", "February 04, 2011 | By ..."): that day,
+      granularity ``day`` (the stamp is the text saying when it was written, not a guess);
+    * a **lower bound**: an article is published on or after the events it reports, so the latest
+      explicit day- or month-level date it states outside sentences that announce the future
+      ("will meet on 12 May"; cue words in ``data/pubdate_cues.json``);
+    * the **year** implied by a relative year beside a stated one: "in November last year" with
+      "November 2024" elsewhere says 2025;
+    * an **upper bound** from a deadline still ahead: "will ... within six months of ...
+      November 2024" says written by the end of April 2025 (:func:`_upper_bounds`).
+
+    Without a stamp the result is never a day: ``value`` is the lower bound's month (or the
+    implied year when that is later), ``earliest``/``latest`` the range the evidence allows, and
+    ``evidence`` lists what it rests on. Year-only mentions ("in 2014", "by 2029") are too weak
+    (history, forecasts) and yield None on their own, as do relative dates alone.
     """
     future_cues = future_cues or load_future_cues()
     candidates: list[tuple[str, TimeMention]] = []
@@ -214,14 +363,60 @@ def infer_publication_date(
         if parsed is None or _announced_as_future(text, mention, future_cues):
             continue
         candidates.append((parsed[0], mention))
-    if not candidates:
+    stamp = _stamp(text, candidates)
+    if stamp is not None:
+        day, quoted = stamp
+        return PublicationDate(
+            day,
+            "day",
+            "inferred",
+            evidence=f"the article's time stamp {quoted!r} near its start",
+            earliest=day,
+            latest=day,
+        )
+    notes: list[str] = []
+    earliest: str | None = None
+    value: str | None = None
+    granularity: Granularity = "month"
+    if candidates:
+        latest_value, latest = max(candidates, key=lambda item: (item[0], -item[1].start))
+        others = len({v for v, _ in candidates}) - 1
+        notes.append(
+            f"lower bound: the latest date the text states is {_quoted(text, latest)!r} "
+            f"({latest_value}, offset {latest.start}); published in {latest_value[:7]} or later"
+            + (f"; {others} earlier date(s) also stated" if others else "")
+        )
+        value = latest_value[:7]
+        earliest = f"{value}-01"
+    latest_day: str | None = None
+    years = _year_constraints(text, mentions)
+    if years and len({y for y, _ in years}) == 1:
+        year, note = years[0]
+        if earliest is None or earliest[:4] <= str(year):
+            notes.append(note)
+            if earliest is None or earliest < f"{year}-01-01":
+                earliest = f"{year}-01-01"
+                value, granularity = str(year), "year"
+            latest_day = f"{year}-12-31"
+        else:
+            notes.append(f"ignored: {note}, but a stated date is later")
+    elif years:
+        notes.append(
+            "ignored: relative years that disagree (" + "; ".join(n for _, n in years) + ")"
+        )
+    for limit, note in _upper_bounds(text, mentions, future_cues):
+        if earliest is not None and limit < earliest:
+            notes.append(f"ignored: {note}, before the lower bound")
+            continue
+        notes.append(note)
+        latest_day = limit if latest_day is None else min(latest_day, limit)
+    if value is None:
         return None
-    latest_value, latest = max(candidates, key=lambda item: (item[0], -item[1].start))
-    quoted = text[latest.start : latest.end] if 0 <= latest.start < latest.end <= len(text) else ""
-    others = len({value for value, _ in candidates}) - 1
-    evidence = (
-        f"lower bound: the latest date the text states is {quoted or latest.text!r} "
-        f"({latest_value}, offset {latest.start}); published in {latest_value[:7]} or later"
-        + (f"; {others} earlier date(s) also stated" if others else "")
+    return PublicationDate(
+        value,
+        granularity,
+        "inferred",
+        evidence="; ".join(notes),
+        earliest=earliest,
+        latest=latest_day,
     )
-    return PublicationDate(latest_value[:7], "month", "inferred", evidence=evidence)

@@ -49,6 +49,10 @@ class PublicationDate:
     granularity: Granularity
     source: str
     evidence: str = ""
+    #: For an inferred date, the range the evidence allows (ISO days, inclusive); None when the
+    #: evidence sets no bound on that side.
+    earliest: str | None = None
+    latest: str | None = None
 
     @property
     def inferred(self) -> bool:
