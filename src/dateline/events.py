@@ -572,12 +572,43 @@ def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[M
         after = tokens[span.last + 1] if span.last + 1 < len(tokens) else None
         if before in _PLACE_PREPOSITIONS:
             continue  # "in Tokyo", "off Sines" (even when NER calls it an organisation)
-        if m.label == "NORP" and after is not None and after.text[:1].isalpha():
+        if (
+            m.label == "NORP"
+            and after is not None
+            and after.text[:1].isalpha()
+            and not m.text.endswith("s")  # "Egyptians took to the streets": a noun
+            and after.lower not in _AGENT_NOUNS  # "Iranian authorities warned": the state
+        ):
+            continue
+        if _in_byline(tokens, span.first):
             continue
         kept.append(m)
     if any(m.label == "PERSON" for m in kept):
         kept = [m for m in kept if m.label not in ("GPE", "NORP", "LOC")]
     return _unique(kept)
+
+
+#: Nouns after a nationality that make it the acting state ("Iranian authorities", "Syrian
+#: forces", "Libyan officials") rather than a modifier ("Japanese industries").
+_AGENT_NOUNS = frozenset(
+    {
+        "authorities", "officials", "government", "forces", "troops", "police", "army",
+        "military", "leaders", "lawmakers", "ministry", "diplomats", "regime", "navy",
+        "security", "soldiers", "state", "delegation", "envoy", "president", "minister",
+    }
+)  # fmt: skip
+
+
+def _in_byline(tokens: Sequence[_Tok], first: int) -> bool:
+    """ "By Aaron Blake and Paul Kane", "By Sarah Hoye, CNN": the writers, not actors. A byline
+    "By" is capitalised and is followed only by names, "and" and commas up to this name."""
+    for i in range(first - 1, max(-1, first - 12), -1):
+        text = tokens[i].text
+        if text == "By":
+            return True
+        if not (text[:1].isupper() or text in (",", "and", ".")):
+            return False
+    return False
 
 
 def _spans_between(spans: Sequence[_Span], first: int, last: int) -> list[_Span]:
