@@ -947,6 +947,18 @@ def _date(
     ]
     first, last = _date_clause(tokens, index)
     in_clause = [m for m in dated if first <= m.start < last]
+    if not any(m.is_calendar_date for m in in_clause):
+        present = [m for m in in_clause if m.value == "PRESENT_REF"]
+        if present:
+            # "Relief has now started trickling through": the time of writing.
+            in_clause = []
+            dated = []
+        else:
+            # No date in the trigger's own clause: the sentence's day, when it names exactly
+            # one ("Barton made that apology ... Thursday morning ..., in which Barton decried").
+            earlier = [m for m in dated if m.is_calendar_date and m.start < first]
+            if len({_day_value(m) for m in earlier}) == 1 and not in_clause:
+                in_clause = earlier
     if in_clause:
         best = min(in_clause, key=lambda m: (abs(m.start - position), m.start))
         evidence = DateEvidence(
@@ -1095,8 +1107,31 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
     """ISO values at any precision agree when one is a prefix of the other ("2022-09" ⊇ day)."""
     if a is None or b is None:
         return True
+    week_a, week_b = _WEEK.match(a), _WEEK.match(b)
+    if week_a or week_b:
+        # "2024-W11" and "2024-03-12": the day lies in the week (a month: they overlap).
+        if week_a and week_b:
+            return a == b
+        week, other = (a, b) if week_a else (b, a)
+        days = _week_days(week)
+        if days is None:
+            return False
+        return any(day.isoformat()[: len(other)] == other for day in days)
     width = min(len(a), len(b))
     return a[:width] == b[:width]
+
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def _week_days(week: str) -> list[dt.date] | None:
+    match = _WEEK.match(week)
+    if match is None:
+        return None
+    try:
+        return [dt.date.fromisocalendar(int(match[1]), int(match[2]), d) for d in range(1, 8)]
+    except ValueError:
+        return None
 
 
 def _days_apart(a: str, b: str) -> int | None:
