@@ -880,6 +880,8 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
         if index - back >= clause and tokens[index - back].lower == "to":
             following = tokens[index - back + 1].text
             if following[:1].islower() and following.isalpha():
+                if _purpose_of_past_action(tokens, clause, index - back, lexicon):
+                    break  # "arrived in Syria to urge ...": it happened with the arrival
                 return "planned"
     after = [t.lower for t in tokens[index + 1 : index + 4]]
     if after[:3] == ["to", "be", "held"] or after[:2] == ["is", "scheduled"]:
@@ -889,6 +891,26 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
     if after[:1] and after[0] in lexicon.hypothetical_aux - {"would"}:
         return "hypothetical"
     return "reported"
+
+
+#: Irregular past forms that report an action an infinitive can be the purpose of.
+_PAST_FORMS = frozenset({"came", "went", "sent", "took", "made", "began", "left", "flew", "met"})
+
+
+def _purpose_of_past_action(
+    tokens: Sequence[_Tok], clause: int, to_index: int, lexicon: TriggerLexicon
+) -> bool:
+    """ "has arrived in Syria to urge", "prompted the council to demand": the infinitive says
+    why a reported action was taken, so it is reported too. Not "is expected to", "plans to"."""
+    for i in range(to_index - 1, max(clause, to_index - 6) - 1, -1):
+        low = tokens[i].lower
+        if low in lexicon.planned_heads or low in lexicon.planned_aux:
+            return False
+        if low in _PAST_FORMS or (low.endswith("ed") and len(low) > 4 and tokens[i].text.islower()):
+            return True
+        if low in ("prompting", "forcing"):
+            return True
+    return False
 
 
 def _mode(event_type: str, words: set[str], lexicon: TriggerLexicon) -> str | None:
