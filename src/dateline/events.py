@@ -1070,6 +1070,8 @@ BOILERPLATE_MIN_SOURCES = 4
 BOILERPLATE_FRACTION = 0.03
 #: Two days this close (inclusive) may be one event when both claims come from one group/article.
 SAME_SOURCE_DAY_SLACK = 3
+#: Types where actor and recipient are interchangeable ("A met B" is "B met A").
+_SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _SPECIFIC_MODES = ("phone", "visit", "multilateral")
 _STATUS_ORDER: tuple[EventStatus, ...] = ("reported", "planned", "hypothetical", "negated")
 
@@ -1172,6 +1174,15 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     if cluster.type != m.type or cluster.negated != (m.status == "negated"):
         return False
     shared = claim.participants & cluster.participants
+    if shared and m.type not in _SYMMETRIC_TYPES and claim.actors:
+        # "Britain urged the AU ..." and "an AU representative called for ...": for a directed
+        # event the shared participant must act in both (or be on the receiving end in both).
+        cluster_actors = {a for c in cluster.claims for a in c.actors}
+        cluster_recipients = {r for c in cluster.claims for r in c.recipients}
+        if cluster_actors and not (
+            set(claim.actors) & cluster_actors or set(claim.recipients) & cluster_recipients
+        ):
+            return False
     same_source = claim.unit in cluster.units or m.article_id in cluster.articles
     if (
         not shared
@@ -1180,7 +1191,12 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
         and m.date == cluster.date
         and len(m.date) == 10
     ):
-        return True  # one article, one type, one day: the same event told twice
+        # One article, one type, one day: the same event told twice, unless each names its
+        # own actors ("the AU urged ..." and "Britain urged ...").
+        actors_here = {
+            a for c in cluster.claims if c.mention.article_id == m.article_id for a in c.actors
+        }
+        return not (claim.actors and actors_here)
     if not shared:
         return False
     undated_here = same_source and (m.date is None or cluster.date is None)
