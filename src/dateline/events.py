@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
+from dateline.pubdate import time_stamp_span
 from dateline.records import (
     AnalysedArticle,
     Article,
@@ -580,8 +581,8 @@ def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[M
             and after.lower not in _AGENT_NOUNS  # "Iranian authorities warned": the state
         ):
             continue
-        if _in_byline(tokens, span.first):
-            continue
+        if _in_byline(tokens, span.first) or m.text.lower().startswith(("pro-", "anti-")):
+            continue  # writers; "pro-Gadhafi music" is a modifier
         kept.append(m)
     if any(m.label == "PERSON" for m in kept):
         kept = [m for m in kept if m.label not in ("GPE", "NORP", "LOC")]
@@ -604,7 +605,7 @@ def _in_byline(tokens: Sequence[_Tok], first: int) -> bool:
     "By" is capitalised and is followed only by names, "and" and commas up to this name."""
     for i in range(first - 1, max(-1, first - 12), -1):
         text = tokens[i].text
-        if text == "By":
+        if text == "By" or (text == "From" and i > 0 and tokens[i - 1].text == "|"):
             return True
         if not (text[:1].isupper() or text in (",", "and", ".")):
             return False
@@ -961,11 +962,14 @@ def _date(
     "MALABAR 2020") is part of a name, not a date."""
     position = tokens[index].start
     text = article.text
+    stamp = time_stamp_span(text, sentence.time_mentions) if sentence.index < 3 else None
     dated = [
         m
         for m in sentence.time_mentions
         if m.type in ("DATE", "TIME")
         and not (m.text.isdigit() and _NAME_YEAR.search(text[max(0, m.start - 30) : m.start]))
+        # "7 March 2012 Last updated at 13:06 GMT": when the text was written, not an event
+        and not (stamp is not None and stamp[0] <= m.start < stamp[1])
     ]
     first, last = _date_clause(tokens, index)
     in_clause = [m for m in dated if first <= m.start < last]

@@ -249,6 +249,21 @@ def _stamp(text: str, days: Sequence[tuple[str, TimeMention]]) -> tuple[str, str
     return None
 
 
+def time_stamp_span(text: str, mentions: Sequence[TimeMention]) -> tuple[int, int] | None:
+    """Character range of the article's own time stamp ("Fri Apr 22, 2011 2:51 pm EDT",
+    "7 March 2012 Last updated at 13:06 GMT"), or None: a date that says when the text was
+    written, not when anything in it happened."""
+    days = [(m.value[:10], m) for m in mentions if m.is_calendar_date and len(m.value) >= 10]
+    found = _stamp(text, days)
+    if found is None:
+        return None
+    value, quoted = found
+    start = next(m.start for v, m in sorted(days, key=lambda d: d[1].start) if v == value)
+    end = start + len(quoted)
+    tail = re.match(r"[\s,;|]*(?:Last\s+updated|Updated)\s+at\s+\d{1,2}[:.]\d{2}\s*\w*", text[end:])
+    return start, end + (tail.end() if tail else 0)
+
+
 def _period_end(value: str, amount: int, unit: str) -> dt.date:
     """The day before ``amount`` ``unit``s after the start of the ISO ``value``'s period.
 
