@@ -488,6 +488,8 @@ def _sentence_mentions(
         required_heads = lexicon.needs_head.get(token.lower)
         if required_heads is not None and not _has_head(tokens, index, required_heads):
             continue
+        if _topic_of_earlier_trigger(tokens, index, lexicon):
+            continue
         actors, recipients, direct = _participants(tokens, index, spans, context, lexicon)
         if not actors and not recipients:
             continue
@@ -548,6 +550,25 @@ def _sentence_mentions(
             )
         )
     return out
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "these", "those"})
+
+
+def _topic_of_earlier_trigger(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> bool:
+    """ "Obama condemned the attacks on journalists", "accused X of the shelling": a noun
+    trigger that is the object of an earlier trigger verb in its clause is what that event is
+    about; the verb's subject did not do it."""
+    if index == 0 or tokens[index - 1].lower not in _DETERMINERS:
+        return False
+    for i in range(index - 2, max(-1, index - 6), -1):
+        low = tokens[i].lower
+        if low in _CLAUSE_BREAKS or low == ".":
+            return False
+        entry = lexicon.triggers.get(low)
+        if entry is not None and "V" in entry[1] and low not in lexicon.needs_head:
+            return True
+    return False
 
 
 def _has_head(tokens: Sequence[_Tok], index: int, heads: frozenset[str]) -> bool:
