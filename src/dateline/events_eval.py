@@ -442,17 +442,17 @@ def t17_documents(gold_set: T17Set, t17_root: Path) -> dict[str, dict[str, objec
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 record = json.loads(line)
-                article = by_id.get(str(record.get("id")))
-                if article is None:
+                wanted_article = by_id.get(str(record.get("id")))
+                if wanted_article is None:
                     continue
                 lines = [x for x in str(record["text"]).splitlines() if x.strip()]
                 doc: dict[str, object] = {
-                    "id": article.id,
+                    "id": wanted_article.id,
                     "text": detokenise("\n".join(lines[: gold_set.lines])),
                 }
-                if not article.date_hidden:
+                if not wanted_article.date_hidden:
                     doc["time"] = record["time"]
-                out[article.id] = doc
+                out[wanted_article.id] = doc
     missing = sorted(a.id for a in gold_set.articles if a.id not in out)
     if missing:
         raise EvaluationError(f"articles of the gold set not found in {t17_root}: {missing[:5]}")
@@ -551,9 +551,7 @@ def score_t17(
 
     merged: set[str] = set()
     for s in system:
-        sentences = {
-            holds(s, g) for g in gold if types_compatible(g.type, s.type) and holds(s, g)
-        }
+        sentences = {holds(s, g) for g in gold if types_compatible(g.type, s.type) and holds(s, g)}
         if len(sentences) >= 2:
             merged.add(s.id)
     used: set[str] = set()

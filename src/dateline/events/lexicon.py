@@ -1,0 +1,171 @@
+"""The trigger lexicon (``data/plover_triggers.json``) and the cheap pre-NER sentence test."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from dateline.datafiles import read_data_json
+from dateline.errors import ConfigurationError
+from dateline.records import (
+    Sentence,
+)
+
+if TYPE_CHECKING:
+    pass
+
+#: spaCy components the extraction runs itself: none beyond the tokenizer (NER must have run on
+#: the candidate sentences; see :func:`is_candidate_sentence`).
+REQUIRED_COMPONENTS: tuple[str, ...] = ()
+#: Entity labels that can be an actor or recipient.
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Entity labels that can be where an event took place.
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+LEXICON_FILE = "plover_triggers.json"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerLexicon:
+    """The trigger → PLOVER type table and the cue words, read from the data file."""
+
+    #: trigger word → (PLOVER type, allowed coarse POS letters "V"/"N")
+    triggers: Mapping[str, tuple[str, str]]
+    #: Types whose trigger alone justifies running NER on a sentence.
+    ner_on_demand: frozenset[str]
+    default_modes: Mapping[str, str | None]
+    needs_head: Mapping[str, frozenset[str]]
+    mode_cues: Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
+    planned_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    hypothetical_marks: frozenset[str]
+    planned_heads: frozenset[str]
+    planned_nouns: frozenset[str]
+    plural_subjects: frozenset[str]
+    title_subjects: frozenset[str]
+
+
+def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
+    """Read the lexicon (the packaged file unless ``text`` is given); errors name the problem."""
+    data, where = read_data_json(LEXICON_FILE, what="trigger lexicon", text=text)
+    try:
+        triggers: dict[str, tuple[str, str]] = {}
+        needs_head: dict[str, frozenset[str]] = {}
+        default_modes: dict[str, str | None] = {}
+        on_demand = frozenset(
+            name for name, spec in data["types"].items() if spec.get("ner_on_demand", True)
+        )
+        for type_name, spec in data["types"].items():
+            default_modes[type_name] = spec.get("mode")
+            for word, pos in spec["triggers"].items():
+                if word in triggers:
+                    raise ConfigurationError(
+                        f"{where}: trigger {word!r} is listed under both {triggers[word][0]} and "
+                        f"{type_name}; keep it under one type"
+                    )
+                if not pos or set(pos) - {"V", "N"}:
+                    raise ConfigurationError(
+                        f"{where}: trigger {word!r} has pos {pos!r}; use 'V', 'N' or 'NV'"
+                    )
+                triggers[word.lower()] = (type_name, pos)
+            for word, heads in spec.get("needs_head", {}).items():
+                needs_head[word.lower()] = frozenset(h.lower() for h in heads)
+        mode_cues = {
+            type_name: tuple(
+                (mode, frozenset(w.lower() for w in words)) for mode, words in modes.items()
+            )
+            for type_name, modes in data["mode_cues"].items()
+        }
+        cues = data["status_cues"]
+        return TriggerLexicon(
+            triggers=MappingProxyType(triggers),
+            ner_on_demand=on_demand,
+            default_modes=MappingProxyType(default_modes),
+            needs_head=MappingProxyType(needs_head),
+            mode_cues=MappingProxyType(mode_cues),
+            planned_aux=frozenset(cues["planned_aux"]),
+            hypothetical_aux=frozenset(cues["hypothetical_aux"]),
+            hypothetical_marks=frozenset(cues["hypothetical_marks"]),
+            planned_heads=frozenset(cues["planned_heads"]),
+            planned_nouns=frozenset(cues["planned_nouns"]),
+            plural_subjects=frozenset(data["plural_subjects"]),
+            title_subjects=frozenset(data["pronoun_subjects"]),
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ConfigurationError(
+            f"{where}: malformed trigger lexicon ({type(exc).__name__}: {exc}); compare it with "
+            "the layout described in its 'description' field"
+        ) from exc
+
+
+#: Read once at import; immutable (mapping proxies and frozensets).
+LEXICON = load_trigger_lexicon()
+_WORD = re.compile(r"[A-Za-z][\w'-]*")
+_OPENERS = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "during",
+        "after",
+        "before",
+        "it",
+        "this",
+        "that",
+        "he",
+        "she",
+        "they",
+        "we",
+        "but",
+        "and",
+        "as",
+        "for",
+        "while",
+        "when",
+        "if",
+        "both",
+        "later",
+    }
+)
+_VISIT_WORDS = frozenset({"visit", "visits", "trip", "tour", "travel", "journey"})
+
+
+def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
+    """Cheap text-only test, run before NER, of whether a sentence deserves NER for the events
+    stage: a usable trigger of a type marked ``ner_on_demand`` and two capitalised words other
+    than a sentence opener such as "The" or "During" (names, probably). A noun trigger that needs a governing verb ("agreement" needs
+    "signed", "aid" needs "provided") counts only when one of those verbs is in the sentence."""
+    if not _has_trigger(text, lexicon, lexicon.ner_on_demand):
+        return False
+    words = _WORD.findall(text)
+    if words and words[0].lower() in _OPENERS:
+        words = words[1:]
+    # Two capitalised words: an actor and a counterpart or place, most of the time.
+    return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def _has_trigger(text: str, lexicon: TriggerLexicon, types: frozenset[str] | None = None) -> bool:
+    words = _WORD.findall(text)
+    lowered: set[str] | None = None
+    found = False
+    for word in words:
+        entry = lexicon.triggers.get(word.lower())
+        if entry is None or (types is not None and entry[0] not in types):
+            continue
+        heads = lexicon.needs_head.get(word.lower())
+        if heads is not None:
+            lowered = lowered if lowered is not None else {w.lower() for w in words}
+            if not heads & lowered:
+                continue
+        found = True
+        break
+    return found and any(w[:1].isupper() for w in words[1:])
+
+
+def _has_actor(sentence: Sentence) -> bool:
+    return any(e.label in ACTOR_LABELS for e in sentence.entities)
