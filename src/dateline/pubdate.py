@@ -235,6 +235,8 @@ def _stamp(text: str, days: Sequence[tuple[str, TimeMention]]) -> tuple[str, str
     for value, mention in sorted(days, key=lambda item: item[1].start):
         if mention.start > STAMP_WINDOW or len(value) != 10:
             continue
+        if re.search(r"(?<!\d)\d{2}$", text[mention.start : mention.end]):
+            continue  # "30 August 11": a two-digit year names no century
         after = text[mention.end : mention.end + 40]
         before = text[max(0, mention.start - 40) : mention.start]
         opening = not text[: mention.start].strip()
