@@ -436,6 +436,15 @@ def _participants(
         actors = named_subject + actors
     elif not actors:
         actors += _resolve_subject(tokens, clause, index, context, lexicon)
+    if (
+        not actors
+        and index > 0
+        and tokens[index - 1].lower == ","
+        and tokens[index].lower.endswith("ing")
+    ):
+        # "the WFP said on Wednesday, calling for urgent aid", "..., accusing ministers of ...":
+        # a participle after a comma shares the subject of the sentence it hangs from.
+        actors += _main_subject(tokens, index - 1, spans)
     direct = bool(actors or recipients)
     if not actors and not recipients:
         # "It was conveyed by Singh to Oka, during a meeting": who is in the main clause.
@@ -491,6 +500,29 @@ def _agent(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[M
                 len(tokens) - 1,
             )
             return _keep_participants(_spans_between(spans, i + 1, end), tokens)
+    return []
+
+
+def _main_subject(tokens: Sequence[_Tok], comma: int, spans: Sequence[_Span]) -> list[MentionText]:
+    """The names of the sentence's main subject before ``comma``: those right before its first
+    verb-like word ("the WFP said", "Libyan rebels pushed"), speakers included."""
+    start = 0
+    for i in range(comma - 1, -1, -1):
+        if tokens[i].lower in _CLAUSE_WORDS or tokens[i].lower in (";", ":", "--", "—"):
+            start = i + 1
+            break
+    before = [s for s in _spans_between(spans, start, comma - 1)]
+    for span in before:
+        for i in range(span.last + 1, min(comma, span.last + 5)):
+            word = tokens[i].lower
+            if (
+                word in _SPEECH_VERBS
+                or word in ("says", "has")
+                or (word.endswith("ed") and tokens[i].text.islower())
+            ):
+                return _keep_participants([span], tokens)
+            if word == "," or (word[:1].isalpha() and tokens[i].text.islower()):
+                break  # "(WFP) said": only a bracketed short name may stand between
     return []
 
 
