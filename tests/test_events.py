@@ -496,3 +496,95 @@ def test_news_agency_credit_is_not_an_actor(analyser) -> None:
     (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
     names = {p.text for p in (*mention.actors, *mention.recipients)}
     assert names and "Reuters" not in names
+
+
+# --------------------------------------------------------------------------- real-news wording
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actor"),
+    [
+        (
+            "Britain urged the African Union on Wednesday to send a strong message.",
+            "REQUEST",
+            "Britain",
+        ),
+        ("Thousands of Egyptians took to the streets of Cairo on Tuesday.", "PROTEST", "Egyptians"),
+        ("Iranian authorities detained 40 activists in Tehran on Monday.", "COERCE", "Iranian"),
+        (
+            "Food stocks are low in Libya, the World Food Programme said on Tuesday, calling for "
+            "urgent aid.",
+            "REQUEST",
+            "the World Food Programme",
+        ),
+        ("Senator Ana Lopes sharply criticized Karim Bennani on Monday.", "ACCUSE", "Ana Lopes"),
+    ],
+)
+def test_real_news_wording(analyser, text: str, kind: str, actor: str) -> None:
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == kind]
+    assert mentions, text
+    assert actor in {a.text for a in mentions[0].actors}
+    assert mentions[0].status == "reported" and mentions[0].date is not None
+
+
+def test_an_event_noun_after_a_trigger_verb_is_its_topic(analyser) -> None:
+    text = "President Ana Lopes condemned the attacks on journalists in Rabat on Friday."
+    kinds = {m.type: m for m in _analyse(analyser, text).event_mentions}
+    assert "ACCUSE" in kinds and "ASSAULT" not in kinds
+
+
+def test_byline_names_are_not_actors(analyser) -> None:
+    text = (
+        "Ministers to meet again By Maria Costa and John Reed Monday, 4 March 2024; 5:11 PM "
+        "Foreign Minister Ana Lopes met Karim Bennani in Rabat."
+    )
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    names = {p.text for p in (*mention.actors, *mention.recipients)}
+    assert "Ana Lopes" in names and not names & {"Maria Costa", "John Reed"}
+
+
+def test_an_infinitive_after_a_reported_action_is_reported(analyser) -> None:
+    text = "UN envoy Ana Lopes arrived in Damascus on Monday to urge Syria to open the border."
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "REQUEST"]
+    assert mention.status == "reported" and mention.date == "2024-03-04"
+
+
+def test_the_time_stamp_is_not_an_event_date(analyser) -> None:
+    text = (
+        "RABAT | Wed Mar 6, 2024 2:51 pm EDT RABAT (Reuters) - Morocco will host Portuguese "
+        "envoy Ana Lopes."
+    )
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    assert mention.status == "planned" and mention.date is None
+
+
+def test_an_inferred_lower_bound_is_not_an_event_date(analyser) -> None:
+    article = Article(
+        id="u",
+        text="Ana Lopes met Karim Bennani in Rabat.",
+        path="u.txt",
+        published=PublicationDate("2024-03", "month", "inferred", earliest="2024-03-01"),
+    )
+    (mention,) = [m for m in analyser.analyse(article).event_mentions if m.type == "CONSULT"]
+    assert mention.date is None and mention.granularity == "none"
+
+
+def test_a_directed_event_needs_the_same_role_to_merge() -> None:
+    """ "Britain urged the AU ..." and "an AU envoy called for ...": two requests, one day."""
+    articles, index = _corpus(
+        _claim("a", "2024-03-06", people=("britain", "au"), kind="REQUEST"),
+        _claim("a", "2024-03-06", people=("au", "libya"), kind="REQUEST", offset=50),
+    )
+    assert len(build_events(articles, index, ())) == 2
+    met = _corpus(
+        _claim("a", "2024-03-06", people=("lopes", "bennani")),
+        _claim("b", "2024-03-06", people=("bennani", "lopes"), offset=50),
+    )
+    assert len(build_events(*met, ())) == 1  # "A met B" is "B met A"
+
+
+def test_a_week_and_a_day_in_it_are_compatible() -> None:
+    assert dates_compatible("2024-W11", "2024-03-12")
+    assert dates_compatible("2024-03", "2024-W11")
+    assert not dates_compatible("2024-W11", "2024-03-20")
+    assert not dates_compatible("2024-W11", "2024-W12")

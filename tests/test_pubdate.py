@@ -257,3 +257,68 @@ def test_inference_on_the_example_explainer_with_the_time_tagger(examples_dir: P
     assert published is not None
     assert (published.value, published.granularity) == ("2024-03", "month")
     assert "21 March 2024" in published.evidence
+
+
+# --------------------------------------------------------------------------- inference as a range
+
+
+def _infer(text: str):
+    timex = pytest.importorskip("dateline.timex")
+    return infer_publication_date(text, timex.TimeTagger().tag(text, None))
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        (
+            "RABAT | Fri Apr 22, 2011 2:51 pm EDT RABAT (Reuters) - Morocco said on Friday.",
+            "2011-04-22",
+        ),
+        ("7 March 2012 Last updated at 13:06 GMT Help The envoy has arrived.", "2012-03-07"),
+        ("February 04, 2011 | By Ana Costa, Wire The clashes went on.", "2011-02-04"),
+        ("Monday 2 May 2005 14.00 BST An inquiry is expected to report.", "2005-05-02"),
+    ],
+)
+def test_the_articles_own_time_stamp_gives_its_day(text: str, day: str) -> None:
+    published = _infer(text)
+    assert published is not None and published.inferred
+    assert (published.value, published.granularity) == (day, "day")
+    assert published.earliest == published.latest == day
+    assert "time stamp" in published.evidence
+
+
+def test_a_caption_date_or_a_two_digit_year_is_no_time_stamp() -> None:
+    caption = _infer("July 17, 2010: The stack is shown at the site. Engineers capped the well.")
+    assert caption is not None and (caption.value, caption.granularity) == ("2010-07", "month")
+    assert caption.earliest == "2010-07-01" and caption.latest is None
+    two_digit = _infer("30 August 11 11:00 GMT I argued in May that he would survive.")
+    assert two_digit is None or two_digit.granularity != "day"
+
+
+def test_last_year_beside_a_stated_month_gives_the_year() -> None:
+    text = (
+        "In November last year, the two countries inked an agreement. "
+        "The accord, signed in November 2024, covers radios."
+    )
+    published = _infer(text)
+    assert published is not None
+    assert (published.value, published.granularity) == ("2025", "year")
+    assert (published.earliest, published.latest) == ("2025-01-01", "2025-12-31")
+    assert "November last year" in published.evidence
+
+
+def test_a_deadline_still_ahead_is_an_upper_bound() -> None:
+    text = (
+        "The ministers first met in November 2024. This will be their second meeting "
+        "within six months of that first meeting in November 2024."
+    )
+    published = _infer(text)
+    assert published is not None
+    assert (published.value, published.earliest, published.latest) == (
+        "2024-11",
+        "2024-11-01",
+        "2025-04-30",
+    )
+    past = "The line was finished within six months of its approval in November 2024."
+    done = _infer(past)
+    assert done is not None and done.latest is None  # a past deadline bounds nothing

@@ -296,6 +296,10 @@ _AGENT_NOUNS = frozenset(
 )  # fmt: skip
 
 
+#: "thousands of Egyptians", "hundreds of Iraqis": the people after "of" are the subject.
+_CROWDS = frozenset({"thousands", "hundreds", "dozens", "millions", "tens", "scores", "crowds"})
+
+
 def _in_byline(tokens: Sequence[_Tok], first: int) -> bool:
     """ "By Aaron Blake and Paul Kane", "By Sarah Hoye, CNN": the writers, not actors. A byline
     "By" is capitalised and is followed only by names, "and" and commas up to this name."""
@@ -401,7 +405,16 @@ def _participants(
     subject_spans = [
         s
         for s in _spans_between(spans, clause, index - 1)
-        if not (s.first > 0 and tokens[s.first - 1].lower in ("in", "at", "with", "to", "of"))
+        if not (
+            s.first > 0
+            and tokens[s.first - 1].lower in ("in", "at", "with", "to", "of")
+            # "thousands of Egyptians took to the streets": the crowd is Egyptians
+            and not (
+                s.first > 1
+                and tokens[s.first - 1].lower == "of"
+                and tokens[s.first - 2].lower in _CROWDS
+            )
+        )
         # "Tazi said the contract to be signed ...": the speaker is a source, not an actor.
         and not any(t.lower in _SPEECH_VERBS for t in tokens[s.last + 1 : index])
     ]
