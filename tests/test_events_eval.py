@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -141,3 +142,72 @@ def test_events_eval_meets_its_floors(examples_dir: Path) -> None:
     floors = json.loads((ROOT / "eval" / "events_floors.json").read_text("utf-8"))
     for name, value in figures.items():
         assert value >= floors[name], f"{name} {value} fell below its floor {floors[name]}"
+
+
+# --------------------------------------------------------------------------- Timeline17 gold set
+
+
+def test_t17_gold_set_loads_and_every_quote_is_in_its_article(t17_dir: Path) -> None:
+    from dateline.events_eval import load_t17_set, t17_documents
+
+    gold_set = load_t17_set(ROOT / "eval" / "events_t17")
+    topics = {a.topic for a in gold_set.articles}
+    assert len(topics) == 9 and len(gold_set.articles) >= 100
+    assert {a.topic for a in gold_set.articles if a.split == "test"} == set(gold_set.test_topics)
+    assert len(gold_set.test_topics) == 3
+    hidden = sum(a.date_hidden for a in gold_set.articles)
+    assert abs(hidden - len(gold_set.articles) / 3) <= 9
+    docs = t17_documents(gold_set, t17_dir)
+    for g in gold_set.gold:
+        assert g.quote in str(docs[g.article]["text"]), g.id
+    for a in gold_set.articles:
+        assert ("time" in docs[a.id]) is (not a.date_hidden)
+
+
+def test_detokenise_reads_like_written_text() -> None:
+    from dateline.events_eval import detokenise
+
+    text = "Obama 's plan -LRB- the `` new '' one -RRB- costs $ 5 and they do n't care .\nOK ."
+    assert detokenise(text) == "Obama's plan (the \"new\" one) costs $5 and they don't care. OK."
+    assert detokenise("an out - of - state fisherman , BP - owned .") == (
+        "an out-of-state fisherman, BP-owned."
+    )
+
+
+def test_t17_scoring_counts_a_merged_event_as_wrong() -> None:
+    from dateline.events_eval import T17Gold, score_t17
+    from dateline.records import Evidence
+
+    text = "Britain urged the AU on Monday. The AU called for a pause on Monday."
+    gold = [
+        T17Gold("g1", "a", "REQUEST", "2024-03-04", "day", ("Britain",), ("AU",), None,
+                "reported", "Britain urged"),
+        T17Gold("g2", "a", "REQUEST", "2024-03-04", "day", ("AU",), (), None, "reported",
+                "The AU called"),
+    ]  # fmt: skip
+    first, second = Evidence(text[:31], "a", 0, 31), Evidence(text[32:], "a", 32, len(text))
+
+    def event(event_id: str, *evidence: Evidence, names: tuple[str, ...]) -> Event:
+        return replace(_event(event_id, "REQUEST", "2024-03-04", *names), evidence=evidence)
+
+    apart = [event("e1", first, names=("Britain",)), event("e2", second, names=("AU",))]
+    scores = score_t17(gold, apart, [], {"a": text})
+    assert (scores.matched, scores.merged, scores.recall, scores.precision) == (2, 0, 1.0, 1.0)
+    lumped = [event("e1", first, second, names=("Britain", "AU"))]
+    scores = score_t17(gold, lumped, [], {"a": text})
+    assert (scores.matched, scores.merged, scores.precision) == (0, 1, 0.0)
+    coarse = [replace(apart[0], date="2024-03")]
+    assert score_t17(gold[:1], coarse, [], {"a": text}).matched == 0  # coarser than the gold
+
+
+def test_t17_gate_on_a_slice_meets_its_floors(t17_dir: Path) -> None:
+    """Two development topics end to end (about 10 s); floors in eval/events_floors.json."""
+    floors = json.loads((ROOT / "eval" / "events_floors.json").read_text("utf-8"))["t17_slice"]
+    command = [sys.executable, str(ROOT / "benchmarks" / "events_eval.py"), "--t17"]
+    command += [str(ROOT / "eval" / "events_t17"), "--t17-root", str(t17_dir), "--split", "dev"]
+    for topic in floors["topics"]:
+        command += ["--topic", topic]
+    result = subprocess.run(command, capture_output=True, text=True, check=True, timeout=600)
+    figures = json.loads(result.stdout.strip().splitlines()[-1])["dev"]
+    for name in ("recall", "precision"):
+        assert figures[name] >= floors[name], f"{name} {figures[name]} below {floors[name]}"

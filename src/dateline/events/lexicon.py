@@ -35,6 +35,8 @@ class TriggerLexicon:
     triggers: Mapping[str, tuple[str, str]]
     #: Types whose trigger alone justifies running NER on a sentence.
     ner_on_demand: frozenset[str]
+    #: Triggers too frequent to justify NER on their own ("asked", "called", "host").
+    weak_triggers: frozenset[str]
     default_modes: Mapping[str, str | None]
     needs_head: Mapping[str, frozenset[str]]
     mode_cues: Mapping[str, tuple[tuple[str, frozenset[str]], ...]]
@@ -82,6 +84,7 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
         return TriggerLexicon(
             triggers=MappingProxyType(triggers),
             ner_on_demand=on_demand,
+            weak_triggers=frozenset(w.lower() for w in data.get("weak_triggers", [])),
             default_modes=MappingProxyType(default_modes),
             needs_head=MappingProxyType(needs_head),
             mode_cues=MappingProxyType(mode_cues),
@@ -138,8 +141,9 @@ _VISIT_WORDS = frozenset({"visit", "visits", "trip", "tour", "travel", "journey"
 def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
     """Cheap text-only test, run before NER, of whether a sentence deserves NER for the events
     stage: a usable trigger of a type marked ``ner_on_demand`` and two capitalised words other
-    than a sentence opener such as "The" or "During" (names, probably). A noun trigger that needs a governing verb ("agreement" needs
-    "signed", "aid" needs "provided") counts only when one of those verbs is in the sentence."""
+    than a sentence opener such as "The" or "During" (names, probably). A noun trigger that needs a
+    governing verb ("agreement" needs "signed", "aid" needs "provided") counts only when one of
+    those verbs is in the sentence; a weak trigger ("asked", "called") does not count."""
     if not _has_trigger(text, lexicon, lexicon.ner_on_demand):
         return False
     words = _WORD.findall(text)
@@ -155,8 +159,10 @@ def _has_trigger(text: str, lexicon: TriggerLexicon, types: frozenset[str] | Non
     found = False
     for word in words:
         entry = lexicon.triggers.get(word.lower())
-        if entry is None or (types is not None and entry[0] not in types):
-            continue
+        if entry is None or (
+            types is not None and (entry[0] not in types or word.lower() in lexicon.weak_triggers)
+        ):
+            continue  # (the weak ones do not earn NER alone: see is_candidate_sentence)
         heads = lexicon.needs_head.get(word.lower())
         if heads is not None:
             lowered = lowered if lowered is not None else {w.lower() for w in words}
