@@ -322,3 +322,23 @@ def test_a_deadline_still_ahead_is_an_upper_bound() -> None:
     past = "The line was finished within six months of its approval in November 2024."
     done = _infer(past)
     assert done is not None and done.latest is None  # a past deadline bounds nothing
+
+
+def test_pubdate_eval_meets_its_floors(t17_dir: Path) -> None:
+    """benchmarks/pubdate_eval.py end to end on the events gold set (a few seconds)."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "pubdate_eval.py"), "--t17-root", str(t17_dir)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    )
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    floors = json.loads((root / "eval" / "events_floors.json").read_text("utf-8"))["pubdate"]
+    for name in ("inferred", "day_correct", "range_correct"):
+        assert figures[name] >= floors[name], f"{name} {figures[name]} below {floors[name]}"
