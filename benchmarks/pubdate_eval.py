@@ -41,8 +41,7 @@ def score(gold: Path, t17_root: Path, *, verbose: bool = False) -> dict[str, flo
         gold_set.lines,
         gold_set.test_topics,
         tuple(
-            type(a)(a.id, a.topic, a.t17_id, a.split, date_hidden=False)
-            for a in gold_set.articles
+            type(a)(a.id, a.topic, a.t17_id, a.split, date_hidden=False) for a in gold_set.articles
         ),
         gold_set.gold,
     )
