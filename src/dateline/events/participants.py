@@ -438,11 +438,28 @@ def _participants(
         )
         if subject_spans and subject_spans[-1].last != clause - 2:
             subject_spans = []  # the comma does not close a name: not an appositive subject
+        if not subject_spans:
+            # "Hillary Clinton, speaking at the Munich Security Conference, urged ...": the
+            # subject stands before a participle phrase set off by commas.
+            comma = next(
+                (i for i in range(clause - 2, wide - 1, -1) if tokens[i].lower == ","), None
+            )
+            if (
+                comma is not None
+                and comma + 1 < clause - 1
+                and tokens[comma + 1].lower.endswith("ing")
+                and tokens[comma + 1].text.islower()
+            ):
+                before = [s for s in _spans_between(spans, wide, comma - 1) if s.last == comma - 1]
+                subject_spans = before[-1:]
     named_subject = _keep_participants(subject_spans, tokens)
     passive = verb_trigger and _is_passive(tokens, index)
     if passive:
         # "U.S. citizens were urged to ...": the subject is on the receiving end; the actor is
         # the agent ("by X"), if named.
+        if not named_subject:
+            # "she was deported Thursday": the person the article is about receives it
+            named_subject = _resolve_subject(tokens, clause, index, context, lexicon)
         recipients = named_subject + recipients
         actors += _agent(tokens, index, spans)
     elif named_subject:
