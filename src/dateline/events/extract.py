@@ -224,6 +224,13 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
     return "reported"
 
 
+#: Progressive forms that announce what is to come ("is preparing to host").
+_PLANNING_FORMS = frozenset(
+    {
+        "preparing", "planning", "hoping", "seeking", "trying", "aiming", "expecting", "going",
+        "looking", "considering", "intending", "threatening", "promising", "waiting", "getting",
+    }
+)  # fmt: skip
 #: Irregular past forms that report an action an infinitive can be the purpose of.
 _PAST_FORMS = frozenset({"came", "went", "sent", "took", "made", "began", "left", "flew", "met"})
 
@@ -233,14 +240,16 @@ def _purpose_of_past_action(
 ) -> bool:
     """ "has arrived in Syria to urge", "prompted the council to demand": the infinitive says
     why a reported action was taken, so it is reported too. Not "is expected to", "plans to"."""
-    for i in range(to_index - 1, max(clause, to_index - 6) - 1, -1):
+    for i in range(to_index - 1, max(clause, to_index - 8) - 1, -1):
         low = tokens[i].lower
         if low in lexicon.planned_heads or low in lexicon.planned_aux:
             return False
         if low in _PAST_FORMS or (low.endswith("ed") and len(low) > 4 and tokens[i].text.islower()):
             return True
-        if low in ("prompting", "forcing"):
-            return True
+        if low.endswith("ing") and len(low) > 5 and tokens[i].text.islower():
+            # "is launching an operation to provide", "are scrambling to get aid" (not "is
+            # preparing to host", "plans to"): under way, not planned
+            return low not in _PLANNING_FORMS
     return False
 
 
