@@ -303,6 +303,8 @@ def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
     if not stripped or (not stripped[:1].isupper() and not stripped[:1].isdigit()):
         return False
     words = _tokens(stripped)
+    if cls in ("ORG", "GPE", "NORP") and is_acronym(stripped):
+        return True  # "BP", "UK": nameparser lists them as titles, but here they are names
     if not words or all(
         w in titles.title_words or w.removesuffix("s") in titles.title_words or w in _FUNCTION_WORDS
         for w in words
