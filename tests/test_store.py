@@ -290,3 +290,15 @@ def test_full_text_prefilter_never_loses_a_match(words: list[str], query: str) -
         assert any(not any(c.isalnum() for c in t) for t in matcher.terms)
         return
     assert conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall() == [(1,)]
+
+
+def test_build_timeline_goes_through_a_store(example_store: Path, tmp_path: Path) -> None:
+    import dateline
+
+    timeline = dateline.build_timeline([EXAMPLES], dates=6)
+    with Store(tmp_path / "only-examples.db") as store:
+        store.add([EXAMPLES])
+        assert timeline.entries == store.timeline(dates=6).entries
+    assert timeline.report.articles_read == 11
+    with pytest.raises(dateline.InputError, match="no articles could be read"):
+        dateline.build_timeline([tmp_path / "missing-folder"])

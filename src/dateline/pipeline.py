@@ -13,6 +13,7 @@ many queries (the evaluation builds several gold-length timelines from one analy
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -190,11 +191,24 @@ def build_timeline(
     workers: int | None = None,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> Timeline:
-    """Read the articles under ``paths`` and return their timeline: the one-call API."""
+    """Read the articles under ``paths`` and return their timeline: the one-call API, and the
+    same path as ``dateline build`` (a temporary store, then its timeline)."""
+    import tempfile
+
+    from dateline.ingest import nothing_read_error
+    from dateline.store import Store
+
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
-    corpus = Corpus.from_paths(paths, workers=workers, on_problem=on_problem)
-    return corpus.timeline(query=query, dates=dates, sentences=sentences)
+    with (
+        tempfile.TemporaryDirectory(prefix="dateline-build-") as tmp,
+        Store(Path(tmp) / "build.db") as store,
+    ):
+        report = store.add(paths, workers=workers, on_problem=on_problem)
+        if report.ingest.articles_read == 0:
+            raise nothing_read_error(report.ingest, paths)
+        timeline = store.timeline(query=query, dates=dates, sentences=sentences)
+    return dataclasses.replace(timeline, report=report.ingest)
 
 
 def _size(path: Path) -> int:
