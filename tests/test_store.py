@@ -292,7 +292,7 @@ def test_full_text_prefilter_never_loses_a_match(words: list[str], query: str) -
     assert conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,)).fetchall() == [(1,)]
 
 
-def test_build_timeline_goes_through_a_store(example_store: Path, tmp_path: Path) -> None:
+def test_build_timeline_goes_through_a_store(tmp_path: Path) -> None:
     import dateline
 
     timeline = dateline.build_timeline([EXAMPLES], dates=6)
