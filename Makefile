@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml requirements/model.txt
 	# pip 23.2 (a fresh venv's) skips trafilatura's lxml_html_clean: upgrade first.
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet --no-deps --require-hashes -r requirements/model.txt
-	$(PIP) install --quiet -e ".[dev,eval,serve]"
+	$(PIP) install --quiet -e ".[dev,eval,serve,ray]"
 	touch $(STAMP)
 
 install: $(STAMP)

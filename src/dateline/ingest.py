@@ -8,7 +8,15 @@ What is read:
 * ``.html`` / ``.htm`` - one article: main text by trafilatura, title / url / site name from the
   page metadata, publication date by htmldate (original date preferred);
 * ``.jsonl`` / ``.jsonl.gz`` - one article per line, streamed (no size limit);
-* ``.json`` - one article object, or a list of them.
+* ``.json`` - one article object, or a list of them;
+* ``.warc`` / ``.warc.gz`` - web archives (CC-NEWS layout), streamed record by record with
+  warcio (see :mod:`dateline.warc`): each HTTP 2xx ``response`` record with an HTML content type
+  is one article through the HTML path above, with the record's ``WARC-Target-URI`` as its url,
+  its ``WARC-Record-ID`` (``urn:uuid:...``) as its id, and its ``WARC-Date`` (the crawl time) as
+  the publication date when the page states none (source ``warc-date``); the raw WARC-Date,
+  record id and byte offset are kept in ``Article.extra``. Other records are counted in one
+  warning per file (``warcinfo`` is not counted); a damaged record is a warning naming its byte
+  offset, and reading goes on at the next record found. ``max_file_bytes`` caps one payload.
 
 JSON fields used: ``text`` (required), ``title``, ``url``, ``date`` or ``time``, ``source``,
 ``id``; any other field is kept in :attr:`Article.extra`.
@@ -43,15 +51,30 @@ import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
 
 from dateline.cleaning import BoilerplateRules, strip_boilerplate
 from dateline.errors import InputError
-from dateline.pubdate import date_from_field, date_from_html, split_date_header
+from dateline.pubdate import date_from_field, date_from_html, parse_date_value, split_date_header
 from dateline.records import Article, IngestReport, Problem, PublicationDate
 
+if TYPE_CHECKING:
+    from dateline.warc import WarcHeaders
+
 #: Extensions read, longest first so ``.jsonl.gz`` wins over ``.gz``.
-SUPPORTED_SUFFIXES = (".jsonl.gz", ".jsonl", ".json", ".html", ".htm", ".txt")
+SUPPORTED_SUFFIXES = (
+    ".jsonl.gz",
+    ".warc.gz",
+    ".jsonl",
+    ".json",
+    ".warc",
+    ".html",
+    ".htm",
+    ".txt",
+)
+#: HTTP content types read from WARC response records.
+HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: spaCy's default ``max_length``: a longer "article" is a dump, not a news story.
 DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
 #: JSON(L) fields with a meaning; everything else goes to ``Article.extra``.
@@ -285,6 +308,9 @@ class CorpusReader:
             if suffix in (".jsonl", ".jsonl.gz"):
                 yield from self._read_jsonl(path, gzipped=suffix == ".jsonl.gz")
                 return
+            if suffix in (".warc", ".warc.gz"):
+                yield from self._read_warc(path)
+                return
             if size > self.max_file_bytes:
                 self._problem(Problem(str(path), self._too_big(size)))
                 return
@@ -333,23 +359,41 @@ class CorpusReader:
             return None
         return dataclasses.replace(article, title=headline_of(article.text))
 
-    def _read_html(self, path: Path, data: bytes) -> Article | None:
+    def _read_html(
+        self,
+        path: Path,
+        data: bytes,
+        *,
+        fallback_id: str | None = None,
+        own_id: str | None = None,
+        url: str | None = None,
+        fallback_date: PublicationDate | None = None,
+        offset: int | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> Article | None:
+        """One HTML page (a file, or a WARC record at ``offset``) as an Article, or None."""
+        where = "" if offset is None else f"WARC record at byte {offset}: "
+        severity: Literal["skipped", "warning"] = "skipped" if offset is None else "warning"
+
+        def problem(reason: str) -> None:
+            self._problem(Problem(str(path), where + reason, severity=severity))
+
         if b"\x00" in data[:65536]:
-            self._problem(Problem(str(path), "binary file: contains NUL bytes"))
+            problem("binary file: contains NUL bytes")
             return None
         import trafilatura
 
         try:
             tree = trafilatura.load_html(data)
             if tree is None:
-                self._problem(Problem(str(path), "not parseable as HTML"))
+                problem("not parseable as HTML")
                 return None
-            published = date_from_html(tree)
-            document = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False)
-        except Exception as exc:  # a third-party parser failing on one page must not stop a run
-            self._problem(
-                Problem(str(path), f"HTML extraction failed: {type(exc).__name__}: {exc}")
+            published = date_from_html(tree, url=url)
+            document = trafilatura.bare_extraction(
+                tree, url=url, with_metadata=True, include_comments=False
             )
+        except Exception as exc:  # a third-party parser failing on one page must not stop a run
+            problem(f"HTML extraction failed: {type(exc).__name__}: {exc}")
             return None
         fields = (
             document.as_dict()
@@ -358,18 +402,87 @@ class CorpusReader:
         )
         text = fields.get("text") if fields else None
         if not fields or not isinstance(text, str) or not text.strip():
-            self._problem(
-                Problem(str(path), "no article text found in the HTML page (trafilatura)")
-            )
+            problem("no article text found in the HTML page (trafilatura)")
             return None
         record: dict[str, Any] = {
             "title": fields.get("title"),
-            "url": fields.get("url"),
-            "source": fields.get("sitename"),
+            "url": url or fields.get("url"),
+            "source": fields.get("sitename") or (urlsplit(url).hostname if url else None),
+            **(extra or {}),
         }
         return self._make_article(
-            path, text, record, line=None, fallback_id=path.stem, published=published
+            path,
+            text,
+            record,
+            line=None,
+            fallback_id=fallback_id or path.stem,
+            published=published,
+            own_id=own_id,
+            where=where,
+            fallback_published=fallback_date,
         )
+
+    def _read_warc(self, path: Path) -> Iterator[Article]:
+        """HTML responses of a WARC file (CC-NEWS layout) as Articles; see :mod:`dateline.warc`."""
+        from dateline.warc import iter_warc_records
+
+        passed: dict[str, int] = {}
+
+        def wanted(headers: WarcHeaders) -> bool:
+            kind = _warc_kind(headers)
+            if kind is not None:
+                passed[kind] = passed.get(kind, 0) + 1
+            return kind is None and headers.type == "response"
+
+        def on_damage(offset: int, reason: str) -> None:
+            self._problem(
+                Problem(str(path), f"WARC record at byte {offset}: {reason}", severity="warning")
+            )
+
+        for record in iter_warc_records(
+            path, wanted=wanted, max_payload_bytes=self.max_file_bytes, on_damage=on_damage
+        ):
+            headers = record.headers
+            if headers.type is None:
+                on_damage(record.offset, "malformed WARC record: no WARC-Type header")
+                continue
+            if headers.type != "response" or _warc_kind(headers) is not None:
+                continue  # counted by ``wanted``
+            if record.too_large:
+                on_damage(
+                    record.offset,
+                    f"HTTP payload over the {_megabytes(self.max_file_bytes)} "
+                    "max_file_bytes limit; not read",
+                )
+                continue
+            crawled = _warc_date(headers.date)
+            extra: dict[str, Any] = {
+                "warc_record_id": headers.record_id,
+                "warc_date": headers.date,
+                "warc_offset": record.offset,
+            }
+            article = self._read_html(
+                path,
+                record.payload or b"",
+                fallback_id=f"{path.name}@{record.offset}",
+                own_id=headers.record_id,
+                url=headers.target_uri,
+                fallback_date=crawled,
+                offset=record.offset,
+                extra=extra,
+            )
+            if article is not None:
+                yield article
+        if passed:
+            listed = ", ".join(f"{n} {kind}" for kind, n in sorted(passed.items()))
+            self._problem(
+                Problem(
+                    str(path),
+                    f"WARC records not read as articles (only HTTP 2xx responses with an HTML "
+                    f"content type are): {listed}",
+                    severity="warning",
+                )
+            )
 
     def _read_json(self, path: Path, data: bytes) -> Iterator[Article]:
         text = self._decode(path, data)
@@ -558,11 +671,19 @@ class CorpusReader:
         published: PublicationDate | None = None,
         own_id: str | None = None,
         where: str = "",
+        fallback_published: PublicationDate | None = None,
     ) -> Article | None:
+        """``published`` (stated in the record) wins over a ``date`` header line in the text,
+        which wins over ``fallback_published`` (a WARC record's crawl date)."""
         severity = _severity(line, where)
         if len(text) > self.max_article_chars:
             self._problem(
-                Problem(str(path), where + self._too_long(len(text)), line=line, severity=severity)
+                Problem(
+                    str(path),
+                    where + self._too_long(len(text)),
+                    line=line,
+                    severity=severity,
+                )
             )
             return None
         text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
@@ -587,14 +708,19 @@ class CorpusReader:
             url=_optional_str(record.get("url")),
             source=_optional_str(record.get("source")),
             line=line,
-            published=published or header,
+            published=published or header or fallback_published,
             removed_lines=len(cleaned.removed),
             removed_examples=tuple(dict.fromkeys(cleaned.removed))[:REMOVED_EXAMPLES],
             extra=extra,
         )
 
     def _unique_id(
-        self, path: Path, own_id: str | None, fallback_id: str, line: int | None, where: str
+        self,
+        path: Path,
+        own_id: str | None,
+        fallback_id: str,
+        line: int | None,
+        where: str,
     ) -> str:
         wanted = own_id if own_id is not None else fallback_id
         candidate = wanted
@@ -637,6 +763,31 @@ def headline_of(text: str, max_words: int = 20) -> str | None:
 def _severity(line: int | None, where: str) -> Literal["skipped", "warning"]:
     """A problem with one record of a file is a warning; with the file's only article, a skip."""
     return "warning" if line is not None or where else "skipped"
+
+
+def _warc_kind(headers: WarcHeaders) -> str | None:
+    """Why a WARC record is not read as an article (a short kind, counted per file), or None.
+
+    ``warcinfo`` (the file's own description) and malformed records (reported on their own) are
+    not counted."""
+    if headers.type is None or headers.type == "warcinfo":
+        return None
+    if headers.type != "response":
+        return f"{headers.type} records"
+    if headers.http_status is None or not 200 <= headers.http_status < 300:
+        return f"HTTP {headers.http_status or 'status unknown'} responses"
+    media = (headers.content_type or "").split(";")[0].strip().lower()
+    if media not in HTML_MEDIA_TYPES:
+        return f"{media or 'untyped'} responses"
+    return None
+
+
+def _warc_date(raw: str | None) -> PublicationDate | None:
+    """A WARC-Date (the crawl time, UTC) as a fallback publication date."""
+    parsed = parse_date_value(raw) if raw else None
+    if parsed is None:
+        return None
+    return PublicationDate(parsed[0], parsed[1], "warc-date", evidence=f"WARC-Date: {raw}")
 
 
 def _unsupported(path: Path) -> str:

@@ -151,15 +151,16 @@ def split_date_header(text: str) -> tuple[PublicationDate | None, str]:
     return header, text[match.end() :]
 
 
-def date_from_html(tree: Any) -> PublicationDate | None:
+def date_from_html(tree: Any, url: str | None = None) -> PublicationDate | None:
     """The page's original publication date from its metadata (htmldate), or None.
 
-    ``extensive_search=False`` keeps htmldate to metadata, structured data and the URL: a date
-    merely mentioned in the body is not a publication date.
+    ``extensive_search=False`` keeps htmldate to metadata, structured data and the URL (the page's
+    own canonical link, or ``url`` when given, e.g. a WARC record's target URI): a date merely
+    mentioned in the body is not a publication date.
     """
     import htmldate  # imported here: only HTML input needs it
 
-    found = htmldate.find_date(tree, original_date=True, extensive_search=False)
+    found = htmldate.find_date(tree, url=url, original_date=True, extensive_search=False)
     if not found:
         return None
     parsed = parse_date_value(found)

@@ -42,7 +42,9 @@ class PublicationDate:
 
     ``value`` is an ISO value at ``granularity`` ("2022-09-08", "2022-09", "2022").
     ``source`` is one of ``header`` (a ``date YYYY-MM-DD`` first line), ``field`` (JSON/JSONL),
-    ``html-meta`` (page metadata via htmldate), ``inferred`` (from the text; see ``evidence``).
+    ``html-meta`` (page metadata via htmldate), ``warc-date`` (a WARC record's crawl date, used
+    when the page states none: an upper bound, in UTC), ``inferred`` (from the text; see
+    ``evidence``).
     """
 
     value: str
