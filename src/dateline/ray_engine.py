@@ -1,0 +1,217 @@
+"""Per-article analysis on Ray Data: the same work as :func:`dateline.analysis.analyse_articles`,
+spread over a Ray cluster (or a local Ray on this machine).
+
+How it runs:
+
+* articles are taken from the caller's iterable in bounded chunks (``chunk_articles``, default
+  10,000: about 60 MB of news text), so memory never holds the corpus; each chunk becomes one
+  ``ray.data.from_items`` dataset whose rows carry the pickled :class:`~dateline.records.Article`
+  (records are frozen, slotted dataclasses that pickle) and the row's position in the chunk;
+* ``map_batches`` runs a callable class (:func:`_batch_analyser`): each Ray actor loads the spaCy
+  model once (:meth:`ArticleAnalyser.load`) and analyses every batch it is given, returning the
+  pickled :class:`~dateline.records.AnalysedArticle`; the actor pool has one actor per CPU of the
+  cluster (``ray.cluster_resources()``), and the batch size gives every actor several batches of
+  the chunk (between ``MIN_BATCH`` and ``MAX_BATCH`` articles);
+* results stream back as batches finish (``iter_batches``), in whatever order they finish.
+
+Every input article comes out exactly once. Ray retries the batch of an actor that dies (Ray
+Data restarts map actors and retries their tasks by default); a retried batch could in principle
+deliver a row twice, so rows are de-duplicated by their position, and a chunk that comes back
+with a row missing raises :class:`~dateline.errors.DatelineError` naming the article rather
+than passing silently. The analysis is deterministic, so a retried row is the same row.
+
+Ray is an optional extra (``pip install 'dateline[ray]'``), imported only when this engine is
+used. A local Ray started here is local only: dashboard off, usage statistics off
+(``RAY_USAGE_STATS_ENABLED=0``), bound to 127.0.0.1, its logs kept to errors; it is shut down
+when the analysis ends. With ``address`` (``ray://...`` or ``host:port``) an existing cluster is
+joined and left running; an already initialised Ray (``ray.is_initialized()``) is used as it is.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from dateline.errors import ConfigurationError, DatelineError
+from dateline.records import AnalysedArticle, Article
+
+if TYPE_CHECKING:
+    import pyarrow
+
+#: Articles per Ray dataset; memory holds about one chunk of input at a time.
+DEFAULT_CHUNK_ARTICLES = 10_000
+#: Bounds of the batch size chosen from the cluster size.
+MIN_BATCH = 4
+MAX_BATCH = 64
+#: Batches per actor in a chunk (more = better balance, fewer = less per-batch overhead).
+BATCHES_PER_ACTOR = 4
+INSTALL_HINT = "pip install 'dateline[ray]'"
+
+
+def import_ray() -> Any:
+    """Import Ray (and Ray Data), or raise ConfigurationError saying how to install it."""
+    os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+    # Ray's C++ core logs routine notices at ERROR level (e.g. that Ray Data's own actors keep
+    # their constructor in the object store); real failures still raise in Python.
+    os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
+    try:
+        import ray
+        import ray.data  # noqa: F401  (the engine needs the Data library, not only the core)
+    except ImportError as exc:
+        raise ConfigurationError(
+            f"the Ray engine needs Ray Data, which is not installed ({exc}); install it with "
+            f"{INSTALL_HINT}, or use the default local engine"
+        ) from exc
+    return ray
+
+
+def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> bool:
+    """Connect to Ray: an existing cluster at ``address``, else a local Ray on this machine.
+
+    Returns True when this call started (or joined) Ray and so should shut it down; False when
+    Ray was already initialised by the caller. ``num_cpus`` caps a local Ray (default: all
+    cores); it cannot be set for a cluster.
+    """
+    ray = import_ray()
+    if ray.is_initialized():
+        return False
+    quiet: dict[str, Any] = {
+        "include_dashboard": False,
+        "logging_level": logging.ERROR,
+        "log_to_driver": False,
+    }
+    try:
+        if address is not None:
+            if num_cpus is not None:
+                raise ConfigurationError(
+                    "num_cpus is for a local Ray; a cluster at an address has its own CPUs"
+                )
+            ray.init(address=address, **quiet)
+        else:
+            ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **quiet)
+    except ConfigurationError:
+        raise
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        where = f"the Ray cluster at {address!r}" if address else "a local Ray"
+        raise ConfigurationError(f"could not start {where}: {exc}") from exc
+    _quiet_ray_data()
+    return True
+
+
+def _quiet_ray_data() -> None:
+    import ray.data
+
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False
+    context.print_on_execution_start = False
+    for name in ("ray", "ray.data"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def batch_plan(cluster_cpus: float, chunk_len: int) -> tuple[int, int]:
+    """``(actors, batch_size)`` for a chunk: one actor per whole CPU, each given about
+    ``BATCHES_PER_ACTOR`` batches, the batch size within ``MIN_BATCH``..``MAX_BATCH``."""
+    actors = max(1, int(cluster_cpus))
+    per_batch = -(-chunk_len // (actors * BATCHES_PER_ACTOR))  # ceiling division
+    return actors, max(MIN_BATCH, min(MAX_BATCH, per_batch))
+
+
+def _batch_analyser(model: str | None) -> type:
+    """The Ray Data map class for ``model``: a callable class whose instances (one per actor)
+    load the model once and analyse every batch they are sent. The model name is bound in the
+    class, not passed as a constructor argument, so a restarted actor needs nothing from the
+    object store to come back."""
+
+    class AnalyseBatch:
+        def __init__(self) -> None:
+            from dateline.analysis import ArticleAnalyser
+
+            self.analyser = ArticleAnalyser.load(model)
+
+        def __call__(self, batch: pyarrow.Table) -> pyarrow.Table:
+            import pyarrow
+
+            analysed = [
+                pickle.dumps(self.analyser.analyse(pickle.loads(blob)), pickle.HIGHEST_PROTOCOL)
+                for blob in batch.column("article").to_pylist()
+            ]
+            return pyarrow.table(
+                {
+                    "position": batch.column("position"),
+                    "analysed": pyarrow.array(analysed, pyarrow.large_binary()),
+                }
+            )
+
+    return AnalyseBatch
+
+
+def analyse_articles_ray(
+    articles: Iterable[Article],
+    *,
+    model: str | None = None,
+    address: str | None = None,
+    num_cpus: int | None = None,
+    chunk_articles: int = DEFAULT_CHUNK_ARTICLES,
+) -> Iterator[AnalysedArticle]:
+    """Analyse articles on Ray Data; each input article comes out exactly once, in any order.
+
+    ``address`` joins a running cluster (``ray.init(address=...)``); without it a local Ray is
+    started (``num_cpus`` caps it) and shut down at the end. The results are the local engine's
+    (:func:`dateline.analysis.analyse_articles`) record for record.
+    """
+    if chunk_articles < 1:
+        raise ConfigurationError(f"chunk_articles must be at least 1 (got {chunk_articles})")
+    ray = import_ray()
+    started = start_ray(address, num_cpus=num_cpus)
+    try:
+        for chunk in _chunks(articles, chunk_articles):
+            yield from _analyse_chunk(ray, chunk, model)
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _analyse_chunk(ray: Any, chunk: list[Article], model: str | None) -> Iterator[AnalysedArticle]:
+    actors, batch_size = batch_plan(ray.cluster_resources().get("CPU", 1), len(chunk))
+    rows = [
+        {"position": i, "article": pickle.dumps(article, pickle.HIGHEST_PROTOCOL)}
+        for i, article in enumerate(chunk)
+    ]
+    dataset = ray.data.from_items(rows, override_num_blocks=-(-len(rows) // batch_size))
+    analysed = dataset.map_batches(
+        _batch_analyser(model),
+        batch_size=batch_size,
+        batch_format="pyarrow",
+        compute=ray.data.ActorPoolStrategy(size=actors),
+        num_cpus=1,
+        zero_copy_batch=True,
+    )
+    done = [False] * len(chunk)
+    for batch in analysed.iter_batches(batch_format="pyarrow", batch_size=None):
+        for position, blob in zip(
+            batch.column("position").to_pylist(), batch.column("analysed").to_pylist(), strict=True
+        ):
+            if done[position]:
+                continue  # a retried batch delivered this row again
+            done[position] = True
+            yield pickle.loads(blob)
+    missing = [chunk[i].id for i, ok in enumerate(done) if not ok]
+    if missing:
+        raise DatelineError(
+            f"the Ray engine returned no result for {len(missing)} of {len(chunk)} articles "
+            f"(first: {missing[0]!r}); the cluster lost work it did not retry"
+        )
+
+
+def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
+    chunk: list[Article] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
