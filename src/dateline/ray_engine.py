@@ -59,7 +59,7 @@ def import_ray() -> Any:
     os.environ.setdefault("RAY_BACKEND_LOG_LEVEL", "fatal")
     try:
         import ray
-        import ray.data  # noqa: F401  (the engine needs the Data library, not only the core)
+        import ray.data
     except ImportError as exc:
         raise ConfigurationError(
             f"the Ray engine needs Ray Data, which is not installed ({exc}); install it with "
