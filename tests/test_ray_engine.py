@@ -8,6 +8,7 @@ import gzip
 import itertools
 import os
 import signal
+import socket
 import sys
 import time
 from collections.abc import Iterator
@@ -54,6 +55,16 @@ def test_missing_ray_through_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path
     (tmp_path / "a.txt").write_text("The council met on Monday and approved the budget.\n")
     with Store(tmp_path / "s.db") as store, pytest.raises(ConfigurationError, match="dateline"):
         store.add([tmp_path / "a.txt"], engine="ray")
+
+
+def test_a_cluster_address_where_nothing_listens_fails_fast() -> None:
+    with socket.socket() as probe:  # a loopback port that was free a moment ago
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConfigurationError, match=rf"no Ray cluster answers at '127.0.0.1:{port}'"):
+        start_ray(f"127.0.0.1:{port}")
+    with pytest.raises(ConfigurationError, match="not HOST:PORT"):
+        start_ray("headnode")
 
 
 def test_chunk_size_must_be_positive() -> None:

@@ -29,11 +29,15 @@ joined and left running; an already initialised Ray (``ray.is_initialized()``) i
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import pickle
+import socket
+import sys
+import tempfile
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from dateline.errors import ConfigurationError, DatelineError
 from dateline.records import AnalysedArticle, Article
@@ -83,22 +87,64 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> boo
         "logging_level": logging.ERROR,
         "log_to_driver": False,
     }
-    try:
-        if address is not None:
-            if num_cpus is not None:
-                raise ConfigurationError(
-                    "num_cpus is for a local Ray; a cluster at an address has its own CPUs"
-                )
-            ray.init(address=address, **quiet)
-        else:
-            ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **quiet)
-    except ConfigurationError:
-        raise
-    except (ConnectionError, RuntimeError, ValueError) as exc:
-        where = f"the Ray cluster at {address!r}" if address else "a local Ray"
-        raise ConfigurationError(f"could not start {where}: {exc}") from exc
+    if address is not None and num_cpus is not None:
+        raise ConfigurationError(
+            "num_cpus is for a local Ray; a cluster at an address has its own CPUs"
+        )
+    if address is not None:
+        _check_reachable(address)
+    with tempfile.TemporaryFile() as log:
+        try:
+            # Ray's C++ core prints start-up notices straight to file descriptor 2: kept aside,
+            # and shown only if the start fails.
+            with _stderr_to(log):
+                if address is not None:
+                    ray.init(address=address, **quiet)
+                else:
+                    ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **quiet)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            where = f"the Ray cluster at {address!r}" if address else "a local Ray"
+            log.seek(0)
+            said = log.read().decode("utf-8", "replace").strip()
+            detail = f"\nRay said:\n{said[-2000:]}" if said else ""
+            raise ConfigurationError(f"could not start {where}: {exc}{detail}") from exc
     _quiet_ray_data()
     return True
+
+
+def _check_reachable(address: str, timeout: float = 5.0) -> None:
+    """Fail fast, with a clear message, when nothing listens at a cluster address (Ray itself
+    retries a wrong address for minutes). ``auto`` (Ray's own discovery) is left to Ray."""
+    if address == "auto":
+        return
+    where = address.removeprefix("ray://")
+    host, _, port = where.rpartition(":")
+    if not host or not port.isdigit():
+        raise ConfigurationError(
+            f"Ray address {address!r} is not HOST:PORT or ray://HOST:PORT (e.g. 10.0.0.5:6379)"
+        )
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ConfigurationError(
+            f"no Ray cluster answers at {address!r} ({exc.strerror or exc}); start one there "
+            "with `ray start --head`, or leave the address out to run a local Ray"
+        ) from exc
+
+
+@contextlib.contextmanager
+def _stderr_to(target: IO[bytes]) -> Iterator[None]:
+    """Send this process's file descriptor 2 (where C++ libraries write) to ``target``."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        os.dup2(target.fileno(), 2)
+        yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _quiet_ray_data() -> None:
