@@ -1,0 +1,220 @@
+"""Scale figures for docs/scale.md: the local engine against Ray on the same cores, Ray's start-up
+cost, per-article CPU by stage, and the store's size per article.
+
+On all Timeline17 articles (4,204 in the public mirror; ``../shared/benchmarks/t17``), each
+measurement in a fresh child process so that neither engine inherits the other's state:
+
+* ``local``: :func:`dateline.analysis.analyse_articles` with ``--workers`` processes (default 2);
+* ``ray``: :func:`dateline.ray_engine.analyse_articles_ray` on a local Ray capped at the same
+  number of CPUs; start-up (``ray.init``) is timed on its own and not counted in articles/s;
+* ``stages``: one process, no pool, on ``--stage-sample`` articles: seconds per article in each
+  step of :class:`~dateline.analysis.ArticleAnalyser` (``stage_seconds``) and in ingest, with the
+  process's CPU time beside the wall time;
+* ``store``: :meth:`dateline.store.Store.add` of every article into a new store with the local
+  engine: bytes on disk per article, and the cross-article steps' seconds.
+
+Both engines get the same articles, read beforehand (ingest is not in either figure), and are
+timed from the call until the last analysed article is back (model loading in the workers or
+actors included). The last line is one JSON object with ``local_articles_per_s``,
+``ray_articles_per_s`` and ``ray_startup_s``, and the rest of the figures.
+
+    python benchmarks/scale.py                 # everything (several minutes on 2 cores)
+    python benchmarks/scale.py --limit 500     # a quick look
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_T17 = ROOT.parent / "shared" / "benchmarks" / "t17"
+
+
+def t17_files(t17: Path) -> list[Path]:
+    files = sorted(t17.glob("*/articles.jsonl*"))
+    if not files:
+        sys.exit(f"no */articles.jsonl* under {t17}; pass --t17 DIR")
+    return files
+
+
+def read_articles(t17: Path, limit: int | None) -> tuple[list[Any], float]:
+    from dateline.ingest import CorpusReader
+
+    t0 = time.perf_counter()
+    articles = []
+    for article in CorpusReader(t17_files(t17)):
+        if limit is not None and len(articles) >= limit:
+            break
+        articles.append(article)
+    return articles, time.perf_counter() - t0
+
+
+def child_local(args: argparse.Namespace) -> dict[str, Any]:
+    from dateline.analysis import analyse_articles
+
+    articles, _ = read_articles(args.t17, args.limit)
+    t0 = time.perf_counter()
+    count = sum(1 for _ in analyse_articles(articles, workers=args.workers))
+    seconds = time.perf_counter() - t0
+    assert count == len(articles)
+    return {"articles": count, "seconds": seconds, "articles_per_s": count / seconds}
+
+
+def child_ray(args: argparse.Namespace) -> dict[str, Any]:
+    from dateline.ray_engine import analyse_articles_ray, import_ray, start_ray
+
+    articles, _ = read_articles(args.t17, args.limit)
+    ray = import_ray()
+    t0 = time.perf_counter()
+    start_ray(num_cpus=args.workers)
+    startup = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    count = sum(1 for _ in analyse_articles_ray(articles))
+    seconds = time.perf_counter() - t1
+    t2 = time.perf_counter()
+    ray.shutdown()
+    shutdown = time.perf_counter() - t2
+    assert count == len(articles)
+    return {
+        "articles": count,
+        "seconds": seconds,
+        "articles_per_s": count / seconds,
+        "startup_s": startup,
+        "shutdown_s": shutdown,
+        "articles_per_s_with_startup": count / (seconds + startup),
+    }
+
+
+def child_stages(args: argparse.Namespace) -> dict[str, Any]:
+    from dateline.analysis import ArticleAnalyser
+
+    n = args.stage_sample
+    cpu0 = time.process_time()
+    articles, ingest_s = read_articles(args.t17, n)
+    ingest_cpu = time.process_time() - cpu0
+    analyser = ArticleAnalyser.load()
+    cpu1 = time.process_time()
+    t1 = time.perf_counter()
+    words = 0
+    for article in articles:
+        analyser.analyse(article)
+        words += article.word_count
+    wall = time.perf_counter() - t1
+    cpu = time.process_time() - cpu1
+    per_article_ms = {k: 1000 * v / n for k, v in analyser.stage_seconds.items()}
+    per_article_ms["ingest (read, clean, date)"] = 1000 * ingest_s / n
+    return {
+        "articles": n,
+        "words_per_article": words / n,
+        "stage_ms_per_article": per_article_ms,
+        "analysis_wall_ms_per_article": 1000 * wall / n,
+        "analysis_cpu_ms_per_article": 1000 * cpu / n,
+        "ingest_cpu_ms_per_article": 1000 * ingest_cpu / n,
+    }
+
+
+def child_store(args: argparse.Namespace) -> dict[str, Any]:
+    from dateline.store import Store
+
+    files = t17_files(args.t17)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "t17.db"
+        with Store(path) as store:
+            t0 = time.perf_counter()
+            report = store.add(files, workers=args.workers, engine="local")
+            seconds = time.perf_counter() - t0
+            articles = store.status().articles
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir() if p.name.startswith("t17.db"))
+    return {
+        "articles": articles,
+        "seconds": seconds,
+        "store_bytes": size,
+        "store_bytes_per_article": size / articles,
+        "add_seconds": report.seconds,
+    }
+
+
+CHILDREN = {"local": child_local, "ray": child_ray, "stages": child_stages, "store": child_store}
+
+
+def run_child(name: str, args: argparse.Namespace) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", name, "--t17", str(args.t17)]
+    cmd += ["--workers", str(args.workers), "--stage-sample", str(args.stage_sample)]
+    if args.limit is not None:
+        cmd += ["--limit", str(args.limit)]
+    env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
+    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{name} run failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--t17", type=Path, default=DEFAULT_T17)
+    parser.add_argument("--workers", type=int, default=2, help="processes / Ray CPUs [2]")
+    parser.add_argument("--limit", type=int, default=None, help="first N articles only")
+    parser.add_argument("--stage-sample", type=int, default=300)
+    parser.add_argument("--skip-store", action="store_true", help="no store size measurement")
+    parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(CHILDREN[args.child](args)))
+        return
+
+    print(f"cores on this machine: {os.cpu_count()}; engines get {args.workers}")
+    local = run_child("local", args)
+    print(
+        f"local engine: {local['articles']} articles in {local['seconds']:.1f} s = "
+        f"{local['articles_per_s']:.1f} articles/s"
+    )
+    ray = run_child("ray", args)
+    print(
+        f"Ray engine:   {ray['articles']} articles in {ray['seconds']:.1f} s = "
+        f"{ray['articles_per_s']:.1f} articles/s (start-up {ray['startup_s']:.1f} s not counted; "
+        f"{ray['articles_per_s_with_startup']:.1f} articles/s with it)"
+    )
+    print(f"Ray / local time: {local['articles_per_s'] / ray['articles_per_s']:.2f}x")
+    stages = run_child("stages", args)
+    print(
+        f"\nper-article cost by stage ({stages['articles']} articles, one process, "
+        f"{stages['words_per_article']:.0f} words each):"
+    )
+    for stage, ms in sorted(stages["stage_ms_per_article"].items(), key=lambda kv: -kv[1]):
+        print(f"  {stage:<28} {ms:7.2f} ms")
+    print(
+        f"  analysis total: {stages['analysis_wall_ms_per_article']:.2f} ms wall, "
+        f"{stages['analysis_cpu_ms_per_article']:.2f} ms CPU"
+    )
+    result: dict[str, Any] = {
+        "local_articles_per_s": round(local["articles_per_s"], 2),
+        "ray_articles_per_s": round(ray["articles_per_s"], 2),
+        "ray_startup_s": round(ray["startup_s"], 2),
+        "ray_articles_per_s_with_startup": round(ray["articles_per_s_with_startup"], 2),
+        "articles": local["articles"],
+        "workers": args.workers,
+        "analysis_cpu_ms_per_article": round(stages["analysis_cpu_ms_per_article"], 2),
+        "stage_ms_per_article": {k: round(v, 2) for k, v in stages["stage_ms_per_article"].items()},
+    }
+    if not args.skip_store:
+        store = run_child("store", args)
+        print(
+            f"\nstore: {store['articles']} articles, {store['store_bytes'] / 1e6:.1f} MB = "
+            f"{store['store_bytes_per_article'] / 1e3:.1f} kB an article; add took "
+            f"{store['seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in store['add_seconds'].items())})"
+        )
+        result["store_bytes_per_article"] = round(store["store_bytes_per_article"])
+        result["store_add_seconds"] = {k: round(v, 2) for k, v in store["add_seconds"].items()}
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
