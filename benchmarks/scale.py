@@ -10,8 +10,12 @@ measurement in a fresh child process so that neither engine inherits the other's
 * ``stages``: one process, no pool, on ``--stage-sample`` articles: seconds per article in each
   step of :class:`~dateline.analysis.ArticleAnalyser` (``stage_seconds``) and in ingest, with the
   process's CPU time beside the wall time;
-* ``store``: :meth:`dateline.store.Store.add` of every article into a new store with the local
-  engine: bytes on disk per article, and the cross-article steps' seconds.
+* ``warc``: ``--warc-sample`` T17 articles written as HTML pages (the text in ``<p>``s inside a
+  page of menus and an inline script, about 60 kB a page) into one ``.warc.gz``, read back by
+  :class:`~dateline.ingest.CorpusReader`: the cost of WARC ingest (warcio + trafilatura + htmldate
+  + cleaning) a page. Real CC-NEWS pages vary; these are a stated stand-in;
+* ``store``: :meth:`dateline.store.Store.add` of every article (``--limit`` does not apply) into a
+  new store with the local engine: bytes on disk per article, and the cross-article steps' seconds.
 
 Both engines get the same articles, read beforehand (ingest is not in either figure), and are
 timed from the call until the last analysed article is back (model loading in the workers or
@@ -20,6 +24,7 @@ actors included). The last line is one JSON object with ``local_articles_per_s``
 
     python benchmarks/scale.py                 # everything (several minutes on 2 cores)
     python benchmarks/scale.py --limit 500     # a quick look
+    python benchmarks/scale.py --parts stages,warc
 """
 
 from __future__ import annotations
@@ -111,10 +116,13 @@ def child_stages(args: argparse.Namespace) -> dict[str, Any]:
     cpu = time.process_time() - cpu1
     per_article_ms = {k: 1000 * v / n for k, v in analyser.stage_seconds.items()}
     per_article_ms["ingest (read, clean, date)"] = 1000 * ingest_s / n
+    cpu_ms = {k: 1000 * v / n for k, v in analyser.stage_cpu_seconds.items()}
+    cpu_ms["ingest (read, clean, date)"] = 1000 * ingest_cpu / n
     return {
         "articles": n,
         "words_per_article": words / n,
         "stage_ms_per_article": per_article_ms,
+        "stage_cpu_ms_per_article": cpu_ms,
         "analysis_wall_ms_per_article": 1000 * wall / n,
         "analysis_cpu_ms_per_article": 1000 * cpu / n,
         "ingest_cpu_ms_per_article": 1000 * ingest_cpu / n,
@@ -142,12 +150,72 @@ def child_store(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-CHILDREN = {"local": child_local, "ray": child_ray, "stages": child_stages, "store": child_store}
+def child_warc(args: argparse.Namespace) -> dict[str, Any]:
+    """WARC ingest cost: T17 articles written as HTML pages into one .warc.gz, read back."""
+    import html
+    import io
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from dateline.ingest import CorpusReader
+
+    articles, _ = read_articles(args.t17, args.warc_sample)
+    menu = "".join(f"<li><a href='/section/{i}'>Section {i}</a></li>" for i in range(120))
+    script = "<script>var config = {" + ",".join(f"k{i}: {i}" for i in range(3000)) + "};</script>"
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "sample.warc.gz"
+        page_bytes = 0
+        with path.open("wb") as handle:
+            writer = WARCWriter(handle, gzip=True)
+            for i, article in enumerate(articles):
+                paragraphs = "".join(
+                    f"<p>{html.escape(p)}</p>" for p in article.text.split("\n") if p.strip()
+                )
+                page = (
+                    f"<html><head><title>{html.escape(article.title or 'News')}</title>{script}"
+                    f"</head><body><nav><ul>{menu}</ul></nav><article>{paragraphs}</article>"
+                    f"<footer><ul>{menu}</ul></footer></body></html>"
+                ).encode()
+                page_bytes += len(page)
+                http = StatusAndHeaders(
+                    "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
+                )
+                writer.write_record(
+                    writer.create_warc_record(
+                        f"https://news.example/{i}",
+                        "response",
+                        payload=io.BytesIO(page),
+                        length=len(page),
+                        http_headers=http,
+                    )
+                )
+        cpu0 = time.process_time()
+        t0 = time.perf_counter()
+        count = sum(1 for _ in CorpusReader([path]))
+        wall = time.perf_counter() - t0
+        cpu = time.process_time() - cpu0
+    return {
+        "articles": count,
+        "page_kb": page_bytes / len(articles) / 1000,
+        "warc_ingest_wall_ms_per_article": 1000 * wall / count,
+        "warc_ingest_cpu_ms_per_article": 1000 * cpu / count,
+    }
+
+
+CHILDREN = {
+    "local": child_local,
+    "ray": child_ray,
+    "stages": child_stages,
+    "warc": child_warc,
+    "store": child_store,
+}
 
 
 def run_child(name: str, args: argparse.Namespace) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", name, "--t17", str(args.t17)]
     cmd += ["--workers", str(args.workers), "--stage-sample", str(args.stage_sample)]
+    cmd += ["--warc-sample", str(args.warc_sample)]
     if args.limit is not None:
         cmd += ["--limit", str(args.limit)]
     env = dict(os.environ, RAY_USAGE_STATS_ENABLED="0")
@@ -163,53 +231,76 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="processes / Ray CPUs [2]")
     parser.add_argument("--limit", type=int, default=None, help="first N articles only")
     parser.add_argument("--stage-sample", type=int, default=300)
-    parser.add_argument("--skip-store", action="store_true", help="no store size measurement")
+    parser.add_argument("--warc-sample", type=int, default=500)
+    parser.add_argument(
+        "--parts",
+        default=",".join(CHILDREN),
+        help=f"which measurements, comma-separated [{','.join(CHILDREN)}]",
+    )
     parser.add_argument("--child", choices=sorted(CHILDREN), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(CHILDREN[args.child](args)))
         return
 
+    parts = [p.strip() for p in args.parts.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(CHILDREN))
+    if unknown:
+        sys.exit(f"unknown --parts {', '.join(unknown)}; choose from {', '.join(CHILDREN)}")
     print(f"cores on this machine: {os.cpu_count()}; engines get {args.workers}")
-    local = run_child("local", args)
-    print(
-        f"local engine: {local['articles']} articles in {local['seconds']:.1f} s = "
-        f"{local['articles_per_s']:.1f} articles/s"
-    )
-    ray = run_child("ray", args)
-    print(
-        f"Ray engine:   {ray['articles']} articles in {ray['seconds']:.1f} s = "
-        f"{ray['articles_per_s']:.1f} articles/s (start-up {ray['startup_s']:.1f} s not counted; "
-        f"{ray['articles_per_s_with_startup']:.1f} articles/s with it)"
-    )
-    print(f"Ray / local time: {local['articles_per_s'] / ray['articles_per_s']:.2f}x")
-    stages = run_child("stages", args)
-    print(
-        f"\nper-article cost by stage ({stages['articles']} articles, one process, "
-        f"{stages['words_per_article']:.0f} words each):"
-    )
-    for stage, ms in sorted(stages["stage_ms_per_article"].items(), key=lambda kv: -kv[1]):
-        print(f"  {stage:<28} {ms:7.2f} ms")
-    print(
-        f"  analysis total: {stages['analysis_wall_ms_per_article']:.2f} ms wall, "
-        f"{stages['analysis_cpu_ms_per_article']:.2f} ms CPU"
-    )
-    result: dict[str, Any] = {
-        "local_articles_per_s": round(local["articles_per_s"], 2),
-        "ray_articles_per_s": round(ray["articles_per_s"], 2),
-        "ray_startup_s": round(ray["startup_s"], 2),
-        "ray_articles_per_s_with_startup": round(ray["articles_per_s_with_startup"], 2),
-        "articles": local["articles"],
-        "workers": args.workers,
-        "analysis_cpu_ms_per_article": round(stages["analysis_cpu_ms_per_article"], 2),
-        "stage_ms_per_article": {k: round(v, 2) for k, v in stages["stage_ms_per_article"].items()},
-    }
-    if not args.skip_store:
+    result: dict[str, Any] = {"workers": args.workers}
+    if "local" in parts:
+        local = run_child("local", args)
+        print(
+            f"local engine: {local['articles']} articles in {local['seconds']:.1f} s = "
+            f"{local['articles_per_s']:.1f} articles/s"
+        )
+        result["local_articles_per_s"] = round(local["articles_per_s"], 2)
+        result["articles"] = local["articles"]
+    if "ray" in parts:
+        ray = run_child("ray", args)
+        print(
+            f"Ray engine:   {ray['articles']} articles in {ray['seconds']:.1f} s = "
+            f"{ray['articles_per_s']:.1f} articles/s (start-up {ray['startup_s']:.1f} s not "
+            f"counted; {ray['articles_per_s_with_startup']:.1f} articles/s with it)"
+        )
+        result["ray_articles_per_s"] = round(ray["articles_per_s"], 2)
+        result["ray_startup_s"] = round(ray["startup_s"], 2)
+        result["ray_articles_per_s_with_startup"] = round(ray["articles_per_s_with_startup"], 2)
+        if "local" in parts:
+            ratio = result["local_articles_per_s"] / result["ray_articles_per_s"]
+            print(f"Ray time / local time: {ratio:.2f}")
+    if "stages" in parts:
+        stages = run_child("stages", args)
+        print(
+            f"\nper-article cost by stage ({stages['articles']} articles, one process, "
+            f"{stages['words_per_article']:.0f} words each): CPU ms, wall ms"
+        )
+        cpu = stages["stage_cpu_ms_per_article"]
+        for stage, ms in sorted(cpu.items(), key=lambda kv: -kv[1]):
+            print(f"  {stage:<28} {ms:7.2f} {stages['stage_ms_per_article'][stage]:7.2f}")
+        print(
+            f"  analysis total: {stages['analysis_cpu_ms_per_article']:.2f} ms CPU, "
+            f"{stages['analysis_wall_ms_per_article']:.2f} ms wall"
+        )
+        result["analysis_cpu_ms_per_article"] = round(stages["analysis_cpu_ms_per_article"], 2)
+        result["stage_cpu_ms_per_article"] = {k: round(v, 2) for k, v in cpu.items()}
+    if "warc" in parts:
+        warc = run_child("warc", args)
+        print(
+            f"\nWARC ingest: {warc['articles']} pages of {warc['page_kb']:.0f} kB: "
+            f"{warc['warc_ingest_cpu_ms_per_article']:.2f} ms CPU "
+            f"({warc['warc_ingest_wall_ms_per_article']:.2f} ms wall) a page"
+        )
+        result["warc_ingest_cpu_ms_per_article"] = round(warc["warc_ingest_cpu_ms_per_article"], 2)
+        result["warc_page_kb"] = round(warc["page_kb"], 1)
+    if "store" in parts:
         store = run_child("store", args)
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in store["add_seconds"].items())
         print(
             f"\nstore: {store['articles']} articles, {store['store_bytes'] / 1e6:.1f} MB = "
             f"{store['store_bytes_per_article'] / 1e3:.1f} kB an article; add took "
-            f"{store['seconds']:.1f} s ({', '.join(f'{k} {v:.1f} s' for k, v in store['add_seconds'].items())})"
+            f"{store['seconds']:.1f} s ({steps})"
         )
         result["store_bytes_per_article"] = round(store["store_bytes_per_article"])
         result["store_add_seconds"] = {k: round(v, 2) for k, v in store["add_seconds"].items()}

@@ -588,3 +588,20 @@ def test_a_week_and_a_day_in_it_are_compatible() -> None:
     assert dates_compatible("2024-03", "2024-W11")
     assert not dates_compatible("2024-W11", "2024-03-20")
     assert not dates_compatible("2024-W11", "2024-W12")
+
+
+def test_analyser_times_each_stage_in_wall_and_cpu_seconds() -> None:
+    from dateline.analysis import ArticleAnalyser
+
+    analyser = ArticleAnalyser.load()  # a fresh one: the module's has seen other articles
+    text = "The ministers met in Rabat on Monday and signed the agreement. " * 20
+    _analyse(analyser, text)
+    stages = {"time expressions", "sentences", "entities (NER)", "event mentions"}
+    assert set(analyser.stage_seconds) == set(analyser.stage_cpu_seconds) == stages
+    assert all(v >= 0 for v in analyser.stage_cpu_seconds.values())
+    # NER on 20 sentences takes measurable CPU.
+    assert analyser.stage_cpu_seconds["entities (NER)"] > 0
+    first = dict(analyser.stage_cpu_seconds)
+    _analyse(analyser, text)
+    assert all(analyser.stage_cpu_seconds[k] >= first[k] for k in stages)  # summed, not reset
+    assert sum(analyser.stage_cpu_seconds.values()) > sum(first.values())
