@@ -19,7 +19,8 @@ measurement in a fresh child process so that neither engine inherits the other's
 
 Both engines get the same articles, read beforehand (ingest is not in either figure), and are
 timed from the call until the last analysed article is back (model loading in the workers or
-actors included). The last line is one JSON object with ``local_articles_per_s``,
+actors included), and the CPU time of every process involved is summed: on a machine shared with
+other jobs, wall time depends on their load, CPU time much less. The last line is one JSON object with ``local_articles_per_s``,
 ``ray_articles_per_s`` and ``ray_startup_s``, and the rest of the figures.
 
     python benchmarks/scale.py                 # everything (several minutes on 2 cores)
@@ -35,6 +36,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -62,15 +64,81 @@ def read_articles(t17: Path, limit: int | None) -> tuple[list[Any], float]:
     return articles, time.perf_counter() - t0
 
 
+class ProcessTreeCPU:
+    """CPU seconds used by this process and all its descendants while it runs (Linux /proc).
+
+    A background thread reads the CPU time of every descendant twice a second and keeps the last
+    value seen per process, so processes that exit in between (pool workers, Ray's actors, which
+    are children of Ray's raylet and never waited for by this process) are still counted, less at
+    most half a second each. The reading itself is counted too (it is small)."""
+
+    def __init__(self, interval: float = 0.5) -> None:
+        self.interval = interval
+        self.seen: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._tick = os.sysconf("SC_CLK_TCK")
+
+    def __enter__(self) -> ProcessTreeCPU:
+        self._start_own = time.process_time()
+        self._sample()
+        self._start = dict(self.seen)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+        self.own = time.process_time() - self._start_own
+
+    @property
+    def seconds(self) -> float:
+        children = sum(v - self._start.get(pid, 0.0) for pid, v in self.seen.items())
+        return self.own + children
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self._sample()
+
+    def _sample(self) -> None:
+        parents: dict[int, int] = {}
+        cpu: dict[int, float] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as handle:
+                    fields = handle.read().rsplit(b")", 1)[1].split()
+            except OSError:
+                continue
+            pid = int(entry.name)
+            parents[pid] = int(fields[1])  # ppid (field 4)
+            cpu[pid] = (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
+        me = os.getpid()
+        for pid in cpu:
+            ancestor, hops = parents.get(pid), 0
+            while ancestor not in (None, 0, 1, me) and hops < 32:
+                ancestor, hops = parents.get(ancestor), hops + 1
+            if ancestor == me and pid != me:
+                self.seen[pid] = max(self.seen.get(pid, 0.0), cpu[pid])
+
+
 def child_local(args: argparse.Namespace) -> dict[str, Any]:
     from dateline.analysis import analyse_articles
 
     articles, _ = read_articles(args.t17, args.limit)
-    t0 = time.perf_counter()
-    count = sum(1 for _ in analyse_articles(articles, workers=args.workers))
-    seconds = time.perf_counter() - t0
+    with ProcessTreeCPU() as cpu:
+        t0 = time.perf_counter()
+        count = sum(1 for _ in analyse_articles(articles, workers=args.workers))
+        seconds = time.perf_counter() - t0
     assert count == len(articles)
-    return {"articles": count, "seconds": seconds, "articles_per_s": count / seconds}
+    return {
+        "articles": count,
+        "seconds": seconds,
+        "articles_per_s": count / seconds,
+        "cpu_ms_per_article": 1000 * cpu.seconds / count,
+    }
 
 
 def child_ray(args: argparse.Namespace) -> dict[str, Any]:
@@ -78,17 +146,19 @@ def child_ray(args: argparse.Namespace) -> dict[str, Any]:
 
     articles, _ = read_articles(args.t17, args.limit)
     ray = import_ray()
-    t0 = time.perf_counter()
-    start_ray(num_cpus=args.workers)
-    startup = time.perf_counter() - t0
-    t1 = time.perf_counter()
-    count = sum(1 for _ in analyse_articles_ray(articles))
-    seconds = time.perf_counter() - t1
-    t2 = time.perf_counter()
-    ray.shutdown()
-    shutdown = time.perf_counter() - t2
+    with ProcessTreeCPU() as cpu:  # start-up, run and shut-down, all of Ray's processes
+        t0 = time.perf_counter()
+        start_ray(num_cpus=args.workers)
+        startup = time.perf_counter() - t0
+        t1 = time.perf_counter()
+        count = sum(1 for _ in analyse_articles_ray(articles))
+        seconds = time.perf_counter() - t1
+        t2 = time.perf_counter()
+        ray.shutdown()
+        shutdown = time.perf_counter() - t2
     assert count == len(articles)
     return {
+        "cpu_ms_per_article": 1000 * cpu.seconds / count,
         "articles": count,
         "seconds": seconds,
         "articles_per_s": count / seconds,
@@ -255,7 +325,9 @@ def main() -> None:
             f"local engine: {local['articles']} articles in {local['seconds']:.1f} s = "
             f"{local['articles_per_s']:.1f} articles/s"
         )
+        print(f"  CPU, all processes: {local['cpu_ms_per_article']:.2f} ms an article")
         result["local_articles_per_s"] = round(local["articles_per_s"], 2)
+        result["local_cpu_ms_per_article"] = round(local["cpu_ms_per_article"], 2)
         result["articles"] = local["articles"]
     if "ray" in parts:
         ray = run_child("ray", args)
@@ -264,7 +336,12 @@ def main() -> None:
             f"{ray['articles_per_s']:.1f} articles/s (start-up {ray['startup_s']:.1f} s not "
             f"counted; {ray['articles_per_s_with_startup']:.1f} articles/s with it)"
         )
+        print(
+            f"  CPU, all processes (Ray's start-up and shut-down included): "
+            f"{ray['cpu_ms_per_article']:.2f} ms an article"
+        )
         result["ray_articles_per_s"] = round(ray["articles_per_s"], 2)
+        result["ray_cpu_ms_per_article"] = round(ray["cpu_ms_per_article"], 2)
         result["ray_startup_s"] = round(ray["startup_s"], 2)
         result["ray_articles_per_s_with_startup"] = round(ray["articles_per_s_with_startup"], 2)
         if "local" in parts:
