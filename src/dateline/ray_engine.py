@@ -39,6 +39,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from dateline.analysis import _batches
 from dateline.errors import ConfigurationError, DatelineError
 from dateline.records import AnalysedArticle, Article
 
@@ -213,7 +214,7 @@ def analyse_articles_ray(
     ray = import_ray()
     started = start_ray(address, num_cpus=num_cpus)
     try:
-        for chunk in _chunks(articles, chunk_articles):
+        for chunk in _batches(articles, chunk_articles):
             yield from _analyse_chunk(ray, chunk, model)
     finally:
         if started:
@@ -250,14 +251,3 @@ def _analyse_chunk(ray: Any, chunk: list[Article], model: str | None) -> Iterato
             f"the Ray engine returned no result for {len(missing)} of {len(chunk)} articles "
             f"(first: {missing[0]!r}); the cluster lost work it did not retry"
         )
-
-
-def _chunks(items: Iterable[Article], size: int) -> Iterator[list[Article]]:
-    chunk: list[Article] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
