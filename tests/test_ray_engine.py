@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dateline.errors import ConfigurationError
+from dateline.errors import ConfigurationError, ModelNotFoundError
 from dateline.ingest import CorpusReader
 from dateline.ray_engine import (
     MAX_BATCH,
@@ -27,7 +27,7 @@ from dateline.ray_engine import (
     import_ray,
     start_ray,
 )
-from dateline.records import AnalysedArticle
+from dateline.records import AnalysedArticle, Article
 from dateline.store import Store
 
 N_ARTICLES = 200
@@ -67,6 +67,14 @@ def test_a_cluster_address_where_nothing_listens_fails_fast() -> None:
         start_ray("headnode")
 
 
+def test_a_missing_model_is_said_before_ray_starts() -> None:
+    ray = import_ray()
+    article = Article(id="a", text="The council met on Monday.", path="a.txt")
+    with pytest.raises(ModelNotFoundError, match="no_such_model"):
+        list(analyse_articles_ray([article], model="no_such_model"))
+    assert not ray.is_initialized()
+
+
 def test_chunk_size_must_be_positive() -> None:
     with pytest.raises(ConfigurationError, match="chunk_articles"):
         list(analyse_articles_ray([], chunk_articles=0))
@@ -80,6 +88,7 @@ def local_ray() -> Iterator[object]:
     ray = import_ray()
     assert start_ray(num_cpus=2)
     assert ray.cluster_resources().get("CPU") == 2
+    assert ray.util.get_node_ip_address() == "127.0.0.1"
     yield ray
     ray.shutdown()
 
@@ -154,6 +163,57 @@ def test_two_stores_local_and_ray_are_identical(
         assert len(one.entries) == 10
     for store in stores.values():
         store.close()
+
+
+def _descendants() -> set[int]:
+    """PIDs of every process below this one (Ray's GCS, raylet, agents, workers)."""
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_bytes()
+            except OSError:
+                continue
+            parents[int(entry.name)] = int(stat.rsplit(b")", 1)[1].split()[1])
+    me, found = os.getpid(), set()
+    for pid in parents:
+        ancestor = parents.get(pid)
+        while ancestor not in (None, 0, 1):
+            if ancestor == me:
+                found.add(pid)
+                break
+            ancestor = parents.get(ancestor)
+    return found
+
+
+def _listening_addresses(pids: set[int]) -> set[str]:
+    """Local addresses (hex, as /proc/net/tcp* writes them) of TCP sockets that ``pids`` listen on."""
+    inodes = set()
+    for pid in pids:
+        try:
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+        except OSError:
+            continue
+        inodes |= {link[8:-1] for link in links if link.startswith("socket:[")}
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                found.add(fields[1].rsplit(":", 1)[0])
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads sockets from /proc")
+def test_a_local_ray_listens_on_loopback_only(local_ray: object) -> None:
+    ray_processes = _descendants()
+    assert len(ray_processes) >= 3  # GCS, raylet, workers and agents
+    addresses = _listening_addresses(ray_processes)
+    assert addresses  # Ray's servers were found
+    # 127.0.0.1, ::1 and ::ffff:127.0.0.1 (not 0.0.0.0 or ::, which are every interface)
+    loopback = {"0100007F", "00000000000000000000000001000000", "0000000000000000FFFF00000100007F"}
+    assert addresses <= loopback, addresses
 
 
 def _map_workers() -> set[int]:

@@ -102,7 +102,8 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> boo
                 if address is not None:
                     ray.init(address=address, **quiet)
                 else:
-                    ray.init(num_cpus=num_cpus, _node_ip_address="127.0.0.1", **quiet)
+                    with _loopback_only():
+                        ray.init(num_cpus=num_cpus, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = f"the Ray cluster at {address!r}" if address else "a local Ray"
             log.seek(0)
@@ -132,6 +133,35 @@ def _check_reachable(address: str, timeout: float = 5.0) -> None:
             f"no Ray cluster answers at {address!r} ({exc.strerror or exc}); start one there "
             "with `ray start --head`, or leave the address out to run a local Ray"
         ) from exc
+
+
+@contextlib.contextmanager
+def _loopback_only() -> Iterator[None]:
+    """Start a local Ray on 127.0.0.1 only.
+
+    Ray takes the machine's network address as a node's address (it maps "127.0.0.1" given as
+    ``_node_ip_address`` back to it), and its servers then listen on every interface. Its own
+    switch for single-machine use, ``RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER=0`` (read into
+    ``ray_constants.ENABLE_RAY_CLUSTER``), makes the node address the loopback one, and every Ray
+    server then listens on 127.0.0.1 (tests/test_ray_engine.py checks the sockets). Both are set
+    only while ``ray.init`` starts the node, then put back, so that joining a cluster later in the
+    same process is unaffected.
+    """
+    variable = "RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"
+    saved = os.environ.get(variable)
+    os.environ[variable] = "0"
+    from ray._private import ray_constants
+
+    saved_flag = ray_constants.ENABLE_RAY_CLUSTER
+    ray_constants.ENABLE_RAY_CLUSTER = False
+    try:
+        yield
+    finally:
+        ray_constants.ENABLE_RAY_CLUSTER = saved_flag
+        if saved is None:
+            del os.environ[variable]
+        else:
+            os.environ[variable] = saved
 
 
 @contextlib.contextmanager
@@ -212,6 +242,12 @@ def analyse_articles_ray(
     if chunk_articles < 1:
         raise ConfigurationError(f"chunk_articles must be at least 1 (got {chunk_articles})")
     ray = import_ray()
+    if address is None and not ray.is_initialized():
+        # A local Ray's actors share this environment: a missing model is said here, at once,
+        # not as an actor failure after Ray has started.
+        from dateline.nlp import find_english_model
+
+        find_english_model(model)
     started = start_ray(address, num_cpus=num_cpus)
     try:
         for chunk in _batches(articles, chunk_articles):
