@@ -173,6 +173,8 @@ def test_a_damaged_record_is_a_warning_with_its_offset(tmp_path: Path, name: str
     assert problem.severity == "warning"
     assert problem.reason.startswith(f"WARC record at byte {damaged}: malformed WARC record")
     assert str(problem).startswith(f"{path}: WARC record at byte {damaged}: ")
+    assert problem.reason.isascii() and problem.reason.isprintable()
+    assert len(problem.reason) < 200
 
 
 def test_damage_in_the_first_and_last_record(tmp_path: Path) -> None:

@@ -150,9 +150,15 @@ def _payload(raw: Any, limit: int) -> tuple[bytes | None, bool]:
 
 
 def _reason(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    if len(text) > 120:
-        text = text[:117] + "..."
+    """The exception as one short printable line (warcio quotes the bytes it could not parse)."""
+    message = str(exc)
+    head, quoted, tail = message.partition("first line:")
+    if quoted and sum(not 32 <= ord(c) < 127 for c in tail) > len(tail) / 10:
+        message = f"{head}first line: binary data, not a WARC header"
+    printable = "".join(c if c.isprintable() else " " for c in message)
+    text = " ".join(printable.split())
+    if len(text) > 100:
+        text = text[:97] + "..."
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
