@@ -217,3 +217,36 @@ def test_warc_folders_are_walked(tmp_path: Path) -> None:
     assert len(articles) == 6
     assert reader.report.files_read == 2
     assert not reader.report.problems
+
+
+def test_a_wrong_content_length_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    offsets = write_warc(path, gzip=False, extras=False)
+    data = path.read_bytes()
+    start, end = offsets[2], offsets[3]
+    record = data[start:end]
+    length = re.search(rb"Content-Length: (\d+)", record)
+    assert length is not None
+    shorter = (
+        record[: length.start(1)] + str(int(length[1]) - 10).encode() + record[length.end(1) :]
+    )
+    path.write_bytes(data[:start] + shorter + data[end:])
+    articles, problems = read(path)
+    # The record is read (its last 10 bytes, the page's closing tags, are lost), and so is the next.
+    assert [a.url for a in articles] == [uri for uri, _, _ in STORIES]
+    (problem,) = problems
+    assert _offset(problem) == start
+    assert "Content-Length" in problem.reason
+
+
+def test_a_record_without_a_type_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "crawl.warc"
+    offsets = write_warc(path, gzip=False, extras=False)
+    data = path.read_bytes()
+    cut = offsets[2]
+    path.write_bytes(data[:cut] + data[cut:].replace(b"WARC-Type: response\r\n", b"", 1))
+    articles, problems = read(path)
+    assert [a.url for a in articles] == [STORIES[0][0], STORIES[2][0]]
+    (problem,) = problems
+    assert _offset(problem) == cut
+    assert problem.reason.endswith("malformed WARC record: no WARC-Type header")

@@ -39,6 +39,13 @@ _DAMAGE = (
 )
 
 
+class _ArchiveIterator(ArchiveIterator):
+    """warcio's iterator, without its own stderr note on a record not followed by a blank line:
+    :func:`iter_warc_records` reports that as a Problem naming the file and offset."""
+
+    INC_RECORD = ""
+
+
 @dataclass(frozen=True, slots=True)
 class WarcHeaders:
     """What a record's WARC and HTTP headers say (HTTP fields are None for non-HTTP records)."""
@@ -85,7 +92,7 @@ def iter_warc_records(
         damaged_since: int | None = None  # a damaged stretch already reported, not yet left
         while True:
             handle.seek(position)
-            records = ArchiveIterator(handle)
+            records = _ArchiveIterator(handle)
             expected = position  # where the next record should start
             try:
                 for raw in records:
