@@ -57,6 +57,22 @@ def test_missing_ray_through_the_store(monkeypatch: pytest.MonkeyPatch, tmp_path
         store.add([tmp_path / "a.txt"], engine="ray")
 
 
+def test_missing_ray_through_the_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from dateline.cli import cli
+
+    monkeypatch.setitem(sys.modules, "ray", None)
+    (tmp_path / "a.txt").write_text("The council met on Monday and approved the budget.\n")
+    args = ["add", str(tmp_path / "a.txt"), "--store", str(tmp_path / "s.db"), "--engine", "ray"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code != 0
+    assert "pip install 'dateline[ray]'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_cluster_address_where_nothing_listens_fails_fast() -> None:
     with socket.socket() as probe:  # a loopback port that was free a moment ago
         probe.bind(("127.0.0.1", 0))
