@@ -108,7 +108,8 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> boo
             where = f"the Ray cluster at {address!r}" if address else "a local Ray"
             log.seek(0)
             said = log.read().decode("utf-8", "replace").strip()
-            detail = f"\nRay said:\n{said[-2000:]}" if said else ""
+            last = "\n".join(said.splitlines()[-6:])  # Ray repeats itself while it retries
+            detail = f"\nRay said (last lines):\n{last}" if said else ""
             raise ConfigurationError(f"could not start {where}: {exc}{detail}") from exc
     _quiet_ray_data()
     return True
