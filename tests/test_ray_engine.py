@@ -258,7 +258,7 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_nothing(
         if killed or done < 1:
             return
         workers = _map_workers()
-        assert len(workers) == 2, workers
+        assert workers, "no Ray map worker found"  # usually two; the second may still be starting
         victim = min(workers)
         os.kill(victim, signal.SIGKILL)
         killed.append((victim, done))
