@@ -103,7 +103,9 @@ def start_ray(address: str | None = None, *, num_cpus: int | None = None) -> boo
                     ray.init(address=address, **quiet)
                 else:
                     with _loopback_only():
-                        ray.init(num_cpus=num_cpus, **quiet)
+                        # "local": always a new Ray of our own, never one that `ray start` left
+                        # running on this machine (which ray.init() would otherwise join).
+                        ray.init(address="local", num_cpus=num_cpus, **quiet)
         except (ConnectionError, RuntimeError, ValueError) as exc:
             where = f"the Ray cluster at {address!r}" if address else "a local Ray"
             log.seek(0)
