@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,15 @@ from dateline.records import (
     Sentence,
     TimeMention,
 )
-from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
+from dateline.timeline import (
+    LINE_FEATURES,
+    NO_LINE_SCORER,
+    LineScorer,
+    QueryMatcher,
+    build_timeline_entries,
+    load_line_scorer,
+    load_sentence_filters,
+)
 
 
 def mention(text: str, value: str, granularity: str = "day") -> TimeMention:
@@ -372,3 +381,37 @@ def test_a_sentence_with_a_day_is_not_quoted_for_the_year_around_it() -> None:
     by_date = {e.date: e for e in entries}
     assert [s.text for s in by_date["2024-03-15"].sentences] == [drill]
     assert [s.text for s in by_date["2024"].sentences] == [other]
+
+
+def test_shipped_line_scorer_loads_with_one_model_per_held_out_topic() -> None:
+    n = len(LINE_FEATURES)
+    shipped = load_line_scorer()
+    assert len(shipped.coef) == n and shipped.scale > 0
+    held_out = load_line_scorer(dataset="t17", held_out="syria")
+    assert held_out != shipped, "the held-out model is trained without the topic"
+    assert load_line_scorer(dataset="elsewhere", held_out="syria") == shipped
+    assert NO_LINE_SCORER.relevance(np.ones((3, n))).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_learned_line_scorer_changes_which_line_is_quoted() -> None:
+    """A scorer that rewards lines from the start of an article picks the lede over a better
+    supported line; with no scorer the supported line wins."""
+    tue = [mention("on Tuesday", "2024-03-05")]
+    articles = [
+        analysed("b1", "2024-03-06", [(FERRY, tue), (BRIDGE, tue)]),
+        analysed("b2", "2024-03-06", [("A headline we do not want .", []), (BRIDGE, tue)]),
+        analysed("b3", "2024-03-07", [("Another opening line here .", []), (BRIDGE, tue)]),
+    ]
+    plain = build_timeline_entries(
+        articles, query=None, dates=1, sentences=1, line_scorer=NO_LINE_SCORER
+    )
+    assert plain[0].sentences[0].text == BRIDGE
+    n = len(LINE_FEATURES)
+    lede = LineScorer(
+        mean=(0.0,) * n,
+        spread=(1.0,) * n,
+        coef=tuple(-1.0 if f == "log_position" else 0.0 for f in LINE_FEATURES),
+        scale=5.0,
+    )
+    learned = build_timeline_entries(articles, query=None, dates=1, sentences=1, line_scorer=lede)
+    assert learned[0].sentences[0].text == FERRY

@@ -23,6 +23,7 @@ from dateline.evaluate import (
     load_dataset,
 )
 from dateline.records import SourceRef, TimelineEntry, TimelineSentence
+from dateline.timeline import load_line_scorer
 
 ROOT = Path(__file__).resolve().parents[1]
 T17 = ROOT / ".." / "shared" / "benchmarks" / "t17"
@@ -88,6 +89,8 @@ def test_protocol_wiring_on_a_tiny_dataset(tmp_path: Path, damaged: bool) -> Non
         "sentences": 2,  # 5 sentences over 3 dates, rounded
         "start": datetime.date(2021, 5, 3),
         "end": datetime.date(2021, 5, 10),
+        # Not the dataset the line scorer was trained on: the all-topics model.
+        "line_scorer": load_line_scorer(),
     }
     assert second["dates"] == 2 and second["end"] == datetime.date(2021, 5, 5)
     summary = result.summary()
@@ -129,3 +132,21 @@ def test_t17_slice_is_not_below_the_floors() -> None:
     summary = result.summary()
     for metric, floor in gate["floors"].items():
         assert summary[metric] >= floor, f"{metric} {summary[metric]} fell below its floor {floor}"
+
+
+def test_timeline17_topics_are_summarised_by_the_model_that_never_saw_them(tmp_path: Path) -> None:
+    """Leave-one-topic-out: on the dataset the line scorer was trained on, each topic gets the
+    model trained without it."""
+    dataset = tmp_path / "t17"
+    write_dataset(dataset)
+    (dataset / "harbour").rename(dataset / "mj")
+    corpora: list[EchoCorpus] = []
+
+    def analyse(topic: TlsTopic) -> EchoCorpus:
+        corpora.append(EchoCorpus(False))
+        return corpora[-1]
+
+    evaluate_dataset(dataset, analyse=analyse)
+    used = corpora[0].calls[0]["line_scorer"]
+    assert used == load_line_scorer(dataset="t17", held_out="mj")
+    assert used != load_line_scorer()

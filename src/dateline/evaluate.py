@@ -26,6 +26,7 @@ from typing import Any, Literal, Protocol
 
 from dateline.errors import EvaluationError
 from dateline.records import TimelineEntry
+from dateline.timeline import LineScorer, load_line_scorer
 
 RougeKind = Literal["reimpl", "perl"]
 ARTICLE_FILES = ("articles.jsonl.gz", "articles.jsonl")
@@ -280,6 +281,7 @@ class TimelineSource(Protocol):
         sentences: int,
         start: datetime.date | None,
         end: datetime.date | None,
+        line_scorer: LineScorer | None = None,
     ) -> Any: ...
 
 
@@ -303,9 +305,11 @@ def run_topic(
     scorer: TimelineScorer,
     analyse: Callable[[TlsTopic], TimelineSource] = analyse_topic,
     on_task: Callable[[TaskScore], None] | None = None,
+    line_scorer: LineScorer | None = None,
 ) -> tuple[list[TaskScore], float]:
     """Analyse the topic once, build and score each of its tasks.
 
+    ``line_scorer`` is passed to every ``timeline`` call (None: the shipped one).
     Returns the scores and the pipeline's seconds (analysis plus timeline building; scoring excluded).
     """
     began = time.perf_counter()
@@ -321,6 +325,7 @@ def run_topic(
             sentences=task.sentences,
             start=task.start,
             end=task.end,
+            line_scorer=line_scorer,
         )
         entries = getattr(timeline, "entries", timeline)
         build_seconds = time.perf_counter() - t0
@@ -352,13 +357,18 @@ def evaluate_dataset(
     analyse: Callable[[TlsTopic], TimelineSource] = analyse_topic,
     on_task: Callable[[TaskScore], None] | None = None,
 ) -> EvaluationResult:
-    """Run the standard protocol over a dataset folder (all topics, or ``topics``)."""
+    """Run the standard protocol over a dataset folder (all topics, or ``topics``).
+
+    Leave-one-topic-out: when the dataset is the one dateline's learned line scorer was trained on,
+    each topic is summarised by the model trained without that topic (``load_line_scorer``).
+    """
     loaded = load_dataset(dataset, topics)
     scorer = TimelineScorer(rouge)
     all_scores: list[TaskScore] = []
     topic_seconds: dict[str, float] = {}
     for topic in loaded:
-        scores, seconds = run_topic(topic, scorer, analyse, on_task)
+        held_out = load_line_scorer(dataset=dataset.resolve().name, held_out=topic.name)
+        scores, seconds = run_topic(topic, scorer, analyse, on_task, held_out)
         all_scores.extend(scores)
         topic_seconds[topic.name] = seconds
     return EvaluationResult(tuple(all_scores), sum(topic_seconds.values()), topic_seconds)

@@ -154,8 +154,12 @@ class Corpus:
         sentences: int = DEFAULT_SENTENCES,
         start: dt.date | None = None,
         end: dt.date | None = None,
+        line_scorer: timeline_stage.LineScorer | None = None,
     ) -> Timeline:
-        """The ``dates`` best-supported dates, each summarised in at most ``sentences`` lines."""
+        """The ``dates`` best-supported dates, each summarised in at most ``sentences`` lines.
+
+        ``line_scorer``: the learned line scorer (None: the one shipped with dateline).
+        """
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
                 f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
@@ -169,6 +173,7 @@ class Corpus:
             end=end,
             duplicate_groups=self.duplicate_groups,
             events=self.events,
+            line_scorer=line_scorer,
         )
         params = {
             "dates": dates,

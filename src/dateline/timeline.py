@@ -26,7 +26,7 @@ import datetime
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -299,17 +299,13 @@ def _collect_evidence(
                 if not _in_range(day, start, end):
                     continue
                 slot = day_slot(day)
+                opens = _opens_sentence(day_mention, sentence)
                 if relevant:
                     slot.mention_units.add(unit)
                     slot.article_ids.add(article.id)
                 slot.candidates.append(
                     _Candidate(
-                        sentence,
-                        article,
-                        day_mention.text,
-                        True,
-                        relevant,
-                        opens_with_date=_opens_sentence(day_mention, sentence),
+                        sentence, article, day_mention.text, True, relevant, opens_with_date=opens
                     )
                 )
             for period, mention in mentioned_periods.items():
@@ -446,6 +442,138 @@ def _merge_lines(
     return lines
 
 
+#: The features of a candidate line, in the order of :func:`line_features` columns.
+LINE_FEATURES = (
+    "centrality",
+    "date_centrality",
+    "story_centrality",
+    "log_support",
+    "names_date",
+    "on_query",
+    "opens_with_date",
+    "log_words",
+    "log_position",
+    "lede",
+    "log_days_after",
+    "before_date",
+    "opens_with_quote",
+    "has_digit",
+    "query_terms",
+)
+
+_QUOTE_OPENERS = ("`", "'", '"', "\u201c", "\u2018")
+
+
+def line_features(
+    lines: Sequence[_Line],
+    vectors: Any,
+    query: QueryMatcher,
+    weights: SelectionWeights,
+    background: Any,
+    day: datetime.date | None,
+) -> np.ndarray:
+    """One row of :data:`LINE_FEATURES` per line of one date."""
+    rows = [line.vector_row for line in lines]
+    matrix = vectors[rows]
+    support = np.array([len(line.article_ids()) for line in lines], dtype=float)
+    date_centroid = np.asarray(matrix.T @ support).ravel() / max(float(support.sum()), 1.0)
+
+    def cosine(centroid: np.ndarray) -> np.ndarray:
+        norm = float(np.linalg.norm(centroid))
+        return np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
+
+    pattern = query.pattern()
+    cols: list[list[float]] = []
+    for line in lines:
+        text = line.first.text
+        gaps = [
+            (p - day).days
+            for m in line.members
+            if day is not None and (p := published_day(m.article)) is not None
+        ]
+        gap = min((g for g in gaps if g >= 0), default=None)
+        cols.append(
+            [
+                math.log1p(len(_WORD.findall(text))),
+                math.log1p(min(m.sentence.index for m in line.members)),
+                float(any(m.sentence.index < 3 for m in line.members)),
+                math.log1p(gap) if gap is not None else math.log1p(30),
+                float(bool(gaps) and max(gaps) < 0),
+                float(text.startswith(_QUOTE_OPENERS)),
+                float(any(c.isdigit() for c in text)),
+                math.log1p(len(pattern.findall(text))) if pattern is not None else 0.0,
+            ]
+        )
+    extra = np.array(cols, dtype=float).reshape(len(lines), 8)
+    return np.column_stack(
+        [
+            cosine(date_centroid + weights.story_centroid * background),
+            cosine(date_centroid),
+            cosine(np.asarray(background).ravel()),
+            np.log1p(support),
+            [any(m.mentions_date for m in line.members) for line in lines],
+            [any(m.on_query for m in line.members) for line in lines],
+            [any(m.opens_with_date for m in line.members) for line in lines],
+            extra,
+        ]
+    ).astype(float)
+
+
+@dataclass(frozen=True, slots=True)
+class LineScorer:
+    """A learned correction to a line's relevance: a linear model over :data:`LINE_FEATURES`.
+
+    ``relevance += scale * ((features - mean) / spread) @ coef``. The model predicts how much of a
+    published timeline's entry for the date a line restates (ROUGE-1 + ROUGE-2 F against it); it is
+    trained leave-one-topic-out by ``benchmarks/train_line_scorer.py`` and shipped in
+    ``data/line_scorer.json`` (docs/tls.md). ``coef`` is scaled so that predictions have unit spread
+    on the training lines: ``scale`` is the correction's weight against the hand-set relevance.
+    """
+
+    mean: tuple[float, ...] = ()
+    spread: tuple[float, ...] = ()
+    coef: tuple[float, ...] = ()
+    scale: float = 0.0
+
+    def relevance(self, features: np.ndarray) -> np.ndarray:
+        if not self.coef or not self.scale:
+            return np.zeros(len(features))
+        z = (features - np.array(self.mean)) / np.array(self.spread)
+        return np.asarray(self.scale * (z @ np.array(self.coef)), dtype=float)
+
+
+#: No learned correction: the hand-set relevance alone.
+NO_LINE_SCORER = LineScorer()
+
+
+def load_line_scorer(dataset: str | None = None, held_out: str | None = None) -> LineScorer:
+    """The shipped line scorer, trained on every topic of its training dataset; or, when a topic
+    ``held_out`` of that very ``dataset`` (folder name) is being evaluated, the model trained
+    without it (leave-one-topic-out)."""
+    data, where = read_data_json("line_scorer.json", what="learned line scorer")
+    try:
+        if list(data["features"]) != list(LINE_FEATURES):
+            raise ValueError(f"features {data['features']} differ from {list(LINE_FEATURES)}")
+        models = data["models"]
+        same = dataset is not None and dataset == data["trained_on"]
+        model = models["held_out"].get(held_out) if same and held_out else None
+        model = model if model is not None else models["all"]
+        scorer = LineScorer(
+            mean=tuple(float(x) for x in model["mean"]),
+            spread=tuple(float(x) for x in model["spread"]),
+            coef=tuple(float(x) for x in model["coef"]),
+            scale=float(data["scale"]),
+        )
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ConfigurationError(f"{where} is invalid: {exc}") from exc
+    n = len(LINE_FEATURES)
+    if not (len(scorer.mean) == len(scorer.spread) == len(scorer.coef) == n):
+        raise ConfigurationError(f"{where} is invalid: every vector needs {n} values")
+    if any(x <= 0 for x in scorer.spread):
+        raise ConfigurationError(f"{where} is invalid: spreads must be positive")
+    return scorer
+
+
 def _pick_lines(
     lines: Sequence[_Line],
     vectors: Any,
@@ -453,28 +581,26 @@ def _pick_lines(
     query: QueryMatcher,
     weights: SelectionWeights,
     background: Any,
+    day: datetime.date | None = None,
+    scorer: LineScorer | None = None,
+    observe: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None] | None = None,
 ) -> list[_Line]:
     """Maximal marginal relevance: central, well-supported, on-topic lines that say new things."""
     if not lines or count <= 0:
         return []
-    rows = [line.vector_row for line in lines]
-    matrix = vectors[rows]
-    support = np.array([len(line.article_ids()) for line in lines], dtype=float)
-    centroid = np.asarray(matrix.T @ support).ravel()
-    centroid /= max(float(support.sum()), 1.0)
-    centroid = centroid + weights.story_centroid * background
-    norm = float(np.linalg.norm(centroid))
-    centrality = np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
-    mentions = np.array([any(m.mentions_date for m in line.members) for line in lines], dtype=float)
-    on_query = np.array([any(m.on_query for m in line.members) for line in lines], dtype=float)
-    opens = np.array([any(m.opens_with_date for m in line.members) for line in lines], dtype=float)
+    matrix = vectors[[line.vector_row for line in lines]]
+    feats = line_features(lines, vectors, query, weights, background, day)
+    if observe is not None:
+        observe(day, lines, feats)
     relevance = (
-        centrality
-        + weights.line_support * np.log1p(support)
-        + weights.line_names_date * mentions
-        + (weights.line_on_query * on_query if query.active else 0.0)
-        + weights.line_opens_with_date * opens
+        feats[:, 0]
+        + weights.line_support * feats[:, 3]
+        + weights.line_names_date * feats[:, 4]
+        + (weights.line_on_query * feats[:, 5] if query.active else 0.0)
+        + weights.line_opens_with_date * feats[:, 6]
     )
+    if scorer is not None:
+        relevance = relevance + scorer.relevance(feats)
     similarity = (matrix @ matrix.T).toarray()
     chosen: list[int] = []
     available = set(range(len(lines)))
@@ -525,6 +651,10 @@ def build_timeline_entries(
     end: datetime.date | None = None,
     duplicate_groups: Sequence[DuplicateGroup] = (),
     events: Sequence[object] = (),
+    weights: SelectionWeights = DEFAULT_WEIGHTS,
+    line_scorer: LineScorer | None = None,
+    line_observer: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None]
+    | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
 
@@ -539,7 +669,8 @@ def build_timeline_entries(
         )
     filters = load_sentence_filters()
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
-    weights = DEFAULT_WEIGHTS
+    if line_scorer is None:
+        line_scorer = load_line_scorer()
     days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
     day_scores = _score_days(days, weights)
     score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
@@ -578,8 +709,17 @@ def build_timeline_entries(
         offset += len(pool)
         if len(entries) >= dates:
             break
+        day = _parse_day(ev.key) if ev.granularity == "day" else None
         picked = _pick_lines(
-            _merge_lines(pool, vectors, rows), vectors, sentences, matcher, weights, background
+            _merge_lines(pool, vectors, rows),
+            vectors,
+            sentences,
+            matcher,
+            weights,
+            background,
+            day,
+            line_scorer,
+            line_observer,
         )
         if not picked:
             continue
