@@ -415,3 +415,35 @@ def test_learned_line_scorer_changes_which_line_is_quoted() -> None:
     )
     learned = build_timeline_entries(articles, query=None, dates=1, sentences=1, line_scorer=lede)
     assert learned[0].sentences[0].text == FERRY
+
+
+@pytest.mark.parametrize(
+    ("sentence", "quoted"),
+    [
+        (
+            "On Tuesday , the port authority closed the northern dock for a month .",
+            "the port authority closed the northern dock for a month .",
+        ),
+        (
+            "June 4 - The port authority closed the northern dock for a month .",
+            "The port authority closed the northern dock for a month .",
+        ),
+        (
+            "The port authority closed the northern dock for a month , officials said on Tuesday .",
+            "The port authority closed the northern dock for a month",
+        ),
+        (  # what follows "said" is content, not an attribution: kept
+            "The port authority closed the dock , the mayor said it would reopen in May .",
+            "The port authority closed the dock , the mayor said it would reopen in May .",
+        ),
+        ("On Tuesday , the old dock closed .", "On Tuesday , the old dock closed ."),  # too short
+    ],
+)
+def test_opening_date_and_closing_attribution_are_left_out_and_offsets_follow(
+    sentence: str, quoted: str
+) -> None:
+    articles = [analysed("t1", "2024-03-05", [(sentence, [])])]
+    (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=1)
+    line = entry.sentences[0]
+    assert line.text == quoted
+    assert articles[0].article.text[line.start : line.end] == quoted

@@ -73,6 +73,12 @@ class SentenceFilters:
     max_words: int
     max_uppercase_share: float
     query_stopwords: frozenset[str]
+    #: A date or weekday opening a line ("On Tuesday ,"), left out of the quote.
+    quote_lead: re.Pattern[str]
+    #: A closing attribution (", officials said ."), left out of the quote.
+    quote_tail: re.Pattern[str]
+    #: Fewest words a quote keeps after ``quote_lead``/``quote_tail`` are left out.
+    min_quote_words: int
 
     def is_quotable(self, text: str) -> bool:
         """True when ``text`` reads as a sentence of news prose rather than page debris."""
@@ -89,6 +95,18 @@ class SentenceFilters:
         """The sentence as quoted: stripped, without a leading agency credit."""
         return self.wire_prefix.sub("", text.strip(), count=1).strip() or text.strip()
 
+    def quote_span(self, text: str) -> tuple[int, int]:
+        """The part of a quotable ``text`` to show, as ``(start, end)`` offsets into it: without an
+        opening date phrase or a closing attribution, when enough words remain."""
+        start, end = 0, len(text)
+        lead = self.quote_lead.match(text)
+        if lead and len(_WORD.findall(text[lead.end() :])) >= self.min_quote_words:
+            start = lead.end()
+        tail = self.quote_tail.search(text, start)
+        if tail and len(_WORD.findall(text[start : tail.start()])) >= self.min_quote_words:
+            end = tail.start()
+        return start, end
+
 
 def load_sentence_filters() -> SentenceFilters:
     """Read the junk rules shipped with dateline."""
@@ -101,6 +119,9 @@ def load_sentence_filters() -> SentenceFilters:
             max_words=int(data["max_words"]),
             max_uppercase_share=float(data["max_uppercase_share"]),
             query_stopwords=frozenset(data["query_stopwords"]),
+            quote_lead=re.compile(data["quote_lead"], re.IGNORECASE),
+            quote_tail=re.compile(data["quote_tail"], re.IGNORECASE),
+            min_quote_words=int(data["min_quote_words"]),
         )
     except (KeyError, ValueError, TypeError, re.error) as exc:
         raise ConfigurationError(f"{where} is invalid: {exc}") from exc
@@ -620,7 +641,7 @@ def _pick_lines(
     return [lines[i] for i in chosen]
 
 
-def _timeline_sentence(line: _Line) -> TimelineSentence:
+def _timeline_sentence(line: _Line, filters: SentenceFilters) -> TimelineSentence:
     first = line.first
     sources: dict[str, SourceRef] = {}
     evidence = first.evidence
@@ -628,11 +649,14 @@ def _timeline_sentence(line: _Line) -> TimelineSentence:
         sources.setdefault(member.article.id, _source_ref(member.article))
         if not evidence and member.evidence:
             evidence = member.evidence
+    # ``first.text`` is a suffix of the sentence (a wire credit may be left out at its start).
+    begin = first.sentence.end - len(first.text)
+    lead, tail = filters.quote_span(first.text)
     return TimelineSentence(
-        text=first.text,
+        text=first.text[lead:tail],
         article_id=first.article.id,
-        start=first.sentence.end - len(first.text),
-        end=first.sentence.end,
+        start=begin + lead,
+        end=begin + tail,
         date_evidence=evidence,
         sources=tuple(sources.values()),
     )
@@ -727,7 +751,7 @@ def build_timeline_entries(
             TimelineEntry(
                 date=ev.key,
                 granularity=ev.granularity,
-                sentences=tuple(_timeline_sentence(line) for line in picked),
+                sentences=tuple(_timeline_sentence(line, filters) for line in picked),
                 score=score_of[ev.key],
                 article_ids=tuple(sorted(ev.article_ids)),
                 event_ids=tuple(event_ids.get(ev.key, ())),
