@@ -5,7 +5,7 @@
 For every task of the dataset (the news-tls protocol, as in ``benchmarks/tls_eval.py``) the
 timeline is built with the hand-set relevance alone; for every date in play that the gold timeline
 also has, each candidate line's :data:`dateline.timeline.LINE_FEATURES` are recorded with its
-target: ROUGE-1 F + ROUGE-2 F of the line against the gold entry of that date (lower-cased,
+target: ROUGE-1 F + ROUGE-2 F of the line as quoted against the gold entry of that date (lower-cased,
 stop words removed, Porter-stemmed). A ridge regression (alpha 1) on standardised features is fitted
 once per held-out topic (trained on the other topics' lines) and once on all topics. Coefficients
 are scaled so that predictions have unit spread on the training lines. ``tls_eval.py`` scores each
@@ -90,6 +90,7 @@ def _analysed(topic: TlsTopic, cache: Path | None) -> Any:
 def collect(topic: TlsTopic, cache: Path | None, tokens: Tokens) -> tuple[np.ndarray, np.ndarray]:
     """Features and targets of every candidate line on the topic's gold dates."""
     articles, groups = _analysed(topic, cache)
+    filters = timeline.load_sentence_filters()
     xs: list[np.ndarray] = []
     ys: list[float] = []
     for task in topic.tasks:
@@ -102,7 +103,8 @@ def collect(topic: TlsTopic, cache: Path | None, tokens: Tokens) -> tuple[np.nda
                 return
             g1, g2 = _ngrams(gold[day], 1), _ngrams(gold[day], 2)
             for line, row in zip(lines, feats, strict=True):
-                t = tokens(line.first.text)
+                lead, tail = filters.quote_span(line.first.text)
+                t = tokens(line.first.text[lead:tail])
                 xs.append(row)
                 ys.append(_f1(_ngrams(t, 1), g1) + _f1(_ngrams(t, 2), g2))
 
