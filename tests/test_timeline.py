@@ -447,3 +447,23 @@ def test_opening_date_and_closing_attribution_are_left_out_and_offsets_follow(
     line = entry.sentences[0]
     assert line.text == quoted
     assert articles[0].article.text[line.start : line.end] == quoted
+
+
+def test_equal_support_is_broken_by_the_day_named_in_more_sentences() -> None:
+    """Two days with one supporting article each: the one its article names twice comes first
+    (the earlier day would win a plain tie)."""
+    mon = [mention("on Monday", "2024-03-04")]
+    wed = [mention("on Wednesday", "2024-03-06")]
+    articles = [
+        analysed("m1", None, [(FLOOD.replace("on Friday", "on Monday"), mon)]),
+        analysed(
+            "w1",
+            None,
+            [
+                (BRIDGE.replace("on Tuesday", "on Wednesday"), wed),
+                (FERRY.replace("on Tuesday", "on Wednesday"), wed),
+            ],
+        ),
+    ]
+    (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=1)
+    assert entry.date == "2024-03-06"

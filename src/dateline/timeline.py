@@ -236,6 +236,8 @@ class _DateEvidence:
     published_units: set[str] = field(default_factory=set)
     article_ids: set[str] = field(default_factory=set)
     candidates: list[_Candidate] = field(default_factory=list)
+    #: On-topic sentences naming it (every copy counts): breaks ties between equal supports.
+    mention_sentences: int = 0
 
     @property
     def support(self) -> int:
@@ -324,6 +326,7 @@ def _collect_evidence(
                 if relevant:
                     slot.mention_units.add(unit)
                     slot.article_ids.add(article.id)
+                    slot.mention_sentences += 1
                 slot.candidates.append(
                     _Candidate(
                         sentence, article, day_mention.text, True, relevant, opens_with_date=opens
@@ -396,9 +399,12 @@ def _score_days(
     return scores
 
 
-def _rank_days(scores: Mapping[datetime.date, float]) -> list[datetime.date]:
-    """Days by score, highest first (earlier day first on ties)."""
-    return sorted(scores, key=lambda d: (-scores[d], d))
+def _rank_days(
+    scores: Mapping[datetime.date, float], days: Mapping[datetime.date, _DateEvidence]
+) -> list[datetime.date]:
+    """Days by score, highest first; on ties, the day named in more on-topic sentences, then the
+    earlier day."""
+    return sorted(scores, key=lambda d: (-scores[d], -days[d].mention_sentences, d))
 
 
 # --------------------------------------------------------------------------- summaries
@@ -698,7 +704,7 @@ def build_timeline_entries(
     days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
     day_scores = _score_days(days, weights)
     score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
-    ranked = [days[d] for d in _rank_days(day_scores)]
+    ranked = [days[d] for d in _rank_days(day_scores, days)]
     coarse = sorted(
         (p for p in periods.values() if p.mention_units), key=lambda p: (-p.support, p.key)
     )
