@@ -1,10 +1,11 @@
 """Timeline construction: pick the dates a story turns on, and say what happened on each.
 
-Two steps, both unsupervised and free of per-topic settings (method and figures: docs/tls.md):
+Two steps, free of per-topic settings (method and figures: docs/tls.md):
 
 1. **Date selection.** Every day-level date is scored by the distinct articles that support it: articles
    with an on-topic sentence that mentions the date, and articles published on it. Syndicated copies
-   (one :class:`DuplicateGroup`) count once. Month- and year-level mentions never count toward a day:
+   (one :class:`DuplicateGroup`) count once; equal scores go to the day named in more on-topic
+   sentences. Month- and year-level mentions never count toward a day:
    "in March" says nothing about 1 March. They become month/year-level candidates of their own, which
    keep their granularity and only fill slots that day-level dates cannot.
 2. **Per-date summaries.** The candidate sentences of a date are those that mention it (their time
@@ -12,11 +13,15 @@ Two steps, both unsupervised and free of per-topic settings (method and figures:
    Near-identical sentences from several articles are merged into one line citing all of them. Lines
    are picked greedily by maximal marginal relevance over TF-IDF vectors: close to the date's centroid
    plus half the story's, backed by many articles, naming the date (best at its start, as lines of a
-   published timeline do), and not redundant with lines already picked.
+   published timeline do), and not redundant with lines already picked. A small learned correction
+   (:class:`LineScorer`, a ridge model over :data:`LINE_FEATURES` trained leave-one-topic-out by
+   ``benchmarks/train_line_scorer.py``, weights in ``data/line_scorer.json``) is added to the
+   relevance.
 
 A ``query`` keeps the timeline on topic: only articles that match it are used, and sentences that
 match it are preferred. Junk sentences (too short or long, shouting menus, "Advertisement", links,
-bylines, questions) are never quoted, and agency credits are trimmed from quotes; the rules are in
+bylines, questions) are never quoted; agency credits, an opening date phrase and a closing
+attribution are left out of quotes; the rules are in
 ``data/timeline_filters.json``. ``start``/``end`` bound the dates and the articles used.
 """
 
