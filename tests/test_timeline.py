@@ -467,3 +467,19 @@ def test_equal_support_is_broken_by_the_day_named_in_more_sentences() -> None:
     ]
     (entry,) = build_timeline_entries(articles, query=None, dates=1, sentences=1)
     assert entry.date == "2024-03-06"
+
+
+def test_an_undated_lede_sentence_is_a_candidate_for_the_day_before_publication() -> None:
+    """A day named only by a later article gets the lede of an article published the day after
+    it (news is mostly reported the next day), not just the sentence that names it."""
+    fri = [mention("on Friday", "2024-03-08")]
+    lede = "Rescue crews pulled dozens of families from flooded homes in the lower town overnight."
+    articles = [
+        analysed("n1", "2024-03-09", [(lede, [])]),
+        analysed("n2", "2024-03-12", [(FLOOD, fri)]),
+    ]
+    entries = build_timeline_entries(
+        articles, query=None, dates=1, sentences=2, line_scorer=NO_LINE_SCORER
+    )
+    assert entries[0].date == "2024-03-08"
+    assert {line.text for line in entries[0].sentences} == {FLOOD, lede}

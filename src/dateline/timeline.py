@@ -356,6 +356,13 @@ def _collect_evidence(
                 day_slot(pub_day).candidates.append(
                     _Candidate(sentence, article, "", False, relevant)
                 )
+                # News is mostly reported the day after: an undated sentence of an article's
+                # lede may tell what happened the day before it was published.
+                before = pub_day - datetime.timedelta(days=1)
+                if sentence.index < LEDE_SENTENCES and _in_range(before, start, end):
+                    day_slot(before).candidates.append(
+                        _Candidate(sentence, article, "", False, relevant)
+                    )
     return days, periods
 
 
@@ -778,6 +785,9 @@ def build_timeline_entries(
     return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
 
 
+#: Sentences of an article's lede: undated ones are also candidates for the day before it was
+#: published.
+LEDE_SENTENCES = 3
 #: Dates ranked beyond those asked for, in case some have no quotable line.
 MARGIN_DATES = 10
 #: Most candidate sentences considered for one date (those naming the date come first).
