@@ -19,6 +19,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dateline import events, pubdate
@@ -139,6 +140,21 @@ def _analyse_batch(batch: list[Article]) -> list[AnalysedArticle]:
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+#: Below this many bytes of input, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 1_000_000
+
+
+def workers_for_files(files: Iterable[Path]) -> int:
+    """One process for small inputs, one per core (up to 8) from ``PARALLEL_MIN_BYTES`` on."""
+    size = 0
+    for path in files:
+        try:
+            size += path.stat().st_size
+        except OSError:  # unreadable files are reported by the reader; they add nothing here
+            continue
+    return default_workers() if size >= PARALLEL_MIN_BYTES else 1
 
 
 def analyse_articles(

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dateline import timeline as timeline_stage
-from dateline.analysis import ArticleAnalyser, analyse_articles, default_workers
+from dateline.analysis import ArticleAnalyser, analyse_articles, default_workers, workers_for_files
 from dateline.dedup import NearDuplicateIndex
 from dateline.entities import EntityIndex, resolve_entities
 from dateline.errors import ConfigurationError, InputError
@@ -39,8 +39,6 @@ from dateline.records import (
     Timeline,
 )
 
-#: Below this many bytes of input, starting worker processes costs more than it saves.
-PARALLEL_MIN_BYTES = 1_000_000
 DEFAULT_DATES = 20
 DEFAULT_SENTENCES = 2
 
@@ -82,8 +80,7 @@ class Corpus:
             kwargs["max_file_bytes"] = max_file_bytes
         reader = CorpusReader(list(paths), **kwargs)
         if workers is None:
-            size = sum(_size(p) for p in reader.files())
-            workers = default_workers() if size >= PARALLEL_MIN_BYTES else 1
+            workers = workers_for_files(reader.files())
         corpus = cls._analyse(reader, lambda: reader.report, workers, model, on_article)
         if not corpus.articles:
             raise InputError(_nothing_read_message(corpus.report))
@@ -214,13 +211,6 @@ def build_timeline(
             raise nothing_read_error(report.ingest, paths)
         timeline = store.timeline(query=query, dates=dates, sentences=sentences)
     return dataclasses.replace(timeline, report=report.ingest)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
 
 
 def _nothing_read_message(report: IngestReport) -> str:

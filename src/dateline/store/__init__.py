@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from dateline import timeline as timeline_stage
-from dateline.analysis import analyse_articles, default_workers
+from dateline.analysis import analyse_articles, workers_for_files
 from dateline.entities import abbreviation_pairs, resolve_entities
 from dateline.errors import ConfigurationError, StoreError
 from dateline.events import build_events
@@ -61,8 +61,6 @@ __all__ = ["AddReport", "Store", "StoreStatus"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
-#: Below this many bytes of input, worker processes cost more than they save.
-PARALLEL_MIN_BYTES = 1_000_000
 _READ_BATCH = 256
 ENGINES = ("local", "ray")
 
@@ -273,8 +271,7 @@ class Store:
         first = next(todo, None)
         if first is not None:
             if workers is None:
-                size = sum(_size(p) for p in reader.files())
-                workers = default_workers() if size >= PARALLEL_MIN_BYTES else 1
+                workers = workers_for_files(reader.files())
             stream = _analyse(_chain(first, todo), engine, workers, model, ray_address)
             batch: list[AnalysedArticle] = []
             for analysed in stream:
@@ -669,10 +666,3 @@ def _analyse(
 
         return analyse_articles_ray(articles, model=model, address=address)
     return analyse_articles(articles, workers=workers, model=model)
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return 0
