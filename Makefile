@@ -6,7 +6,7 @@ PIP := $(PY) -m pip
 STAMP := $(VENV)/.installed
 OUT ?= out/example
 
-.PHONY: install demo test test-fast lint typecheck bench-throughput bench-timex bench-tls bench-events clean
+.PHONY: install demo test test-fast lint typecheck bench-throughput bench-timex bench-tls bench-events bench-store clean
 
 $(STAMP): pyproject.toml requirements/model.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ bench-timex: $(STAMP)
 
 bench-tls: $(STAMP)
 	$(PY) benchmarks/tls_eval.py
+
+bench-store: $(STAMP)
+	$(PY) benchmarks/store.py
 
 bench-events: $(STAMP)
 	$(PY) benchmarks/events_eval.py examples/gold examples/corpus
