@@ -749,9 +749,11 @@ def _csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
 
-def _html_environment() -> jinja2.Environment:
+def html_environment(package: str = "dateline") -> jinja2.Environment:
+    """Jinja2 for dateline's pages (the report here, the app's in ``dateline.serve``):
+    autoescaped, strict about undefined names, with the filters the templates use."""
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dateline", "templates"),
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -779,7 +781,7 @@ def render_html(
     )
     page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
     summaries = _event_summaries(events)
-    template = _html_environment().get_template("timeline.html")
+    template = html_environment().get_template("timeline.html")
     page = template.render(
         timeline=timeline,
         entries=[_entry_view(e, summaries) for e in timeline.entries],
@@ -929,7 +931,7 @@ def render_timelinejs_html(timeline: Timeline, *, title: str | None = None) -> s
         "font-src data:; img-src data:; base-uri 'none'; form-action 'none'"
     )
     page_title = title or (f"Timeline: {timeline.query}" if timeline.query else "Timeline")
-    template = _html_environment().get_template("timeline-js.html")
+    template = html_environment().get_template("timeline-js.html")
     return template.render(
         page_title=page_title,
         version=__version__,

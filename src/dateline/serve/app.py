@@ -32,7 +32,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.errors import DatelineError
-from dateline.export import human_date, safe_http_url, source_label
+from dateline.export import html_environment
 from dateline.serve.model import StoreReader, StoreView
 from dateline.serve.params import ParamError, ViewParams
 
@@ -91,18 +91,8 @@ def _static_files() -> dict[str, tuple[bytes, str]]:
 
 
 def templates() -> jinja2.Environment:
-    """The Jinja2 environment of the app: autoescaped, strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("dateline.serve", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters["human_date"] = human_date
-    env.filters["safe_http_url"] = safe_http_url
-    env.filters["source_label"] = source_label
-    return env
+    """The Jinja2 environment of the app: the report's, over the app's own templates."""
+    return html_environment("dateline.serve")
 
 
 class AppState:
