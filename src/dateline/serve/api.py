@@ -74,6 +74,20 @@ async def timeline(request: Request) -> Response:
     return JSON(timeline_to_dict(snap.timeline(params)))
 
 
+def _page_of(items: list[Any], params: ViewParams, key: str) -> Response:
+    """One page of a listing, with the counts a client needs to fetch the others."""
+    shown, pages = paged(items, params.page)
+    return JSON(
+        {
+            "total": len(items),
+            "page": params.page,
+            "pages": pages,
+            "page_size": PAGE_SIZE,
+            key: to_jsonable(shown),
+        }
+    )
+
+
 async def volume(request: Request) -> Response:
     snap, params = _view(request)
     return JSON(to_jsonable(snap.volume(params)))
@@ -82,16 +96,7 @@ async def volume(request: Request) -> Response:
 async def events(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.events_in_view(params)
-    shown, pages = paged(found, params.page)
-    return JSON(
-        {
-            "total": len(found),
-            "page": params.page,
-            "pages": pages,
-            "page_size": PAGE_SIZE,
-            "events": to_jsonable(shown),
-        }
-    )
+    return _page_of(found, params, "events")
 
 
 async def event(request: Request) -> Response:
@@ -107,16 +112,7 @@ async def event(request: Request) -> Response:
 async def entities(request: Request) -> Response:
     snap, params = _view(request)
     found = snap.entities_in_view(params)
-    shown, pages = paged(found, params.page)
-    return JSON(
-        {
-            "total": len(found),
-            "page": params.page,
-            "pages": pages,
-            "page_size": PAGE_SIZE,
-            "entities": to_jsonable(shown),
-        }
-    )
+    return _page_of(found, params, "entities")
 
 
 async def entity(request: Request) -> Response:
@@ -128,16 +124,7 @@ async def entity(request: Request) -> Response:
 async def articles(request: Request) -> Response:
     snap, params = _view(request)
     infos = sorted(snap.articles.values(), key=lambda i: i.id)
-    shown, pages = paged(infos, params.page)
-    return JSON(
-        {
-            "total": len(infos),
-            "page": params.page,
-            "pages": pages,
-            "page_size": PAGE_SIZE,
-            "articles": to_jsonable(shown),
-        }
-    )
+    return _page_of(infos, params, "articles")
 
 
 async def article(request: Request) -> Response:

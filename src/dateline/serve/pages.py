@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from typing import Any
+from collections.abc import Mapping
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
@@ -19,6 +20,8 @@ from dateline.serve.chart import event_strip_svg, volume_svg
 from dateline.serve.markup import article_spans, find_mentions, highlight, mark, paragraphs
 from dateline.serve.model import Snapshot, conflict_kind
 from dateline.serve.params import ParamError, ViewParams, check_id
+
+T = TypeVar("T")
 
 #: Rows per page of the events, entities and articles lists.
 PAGE_SIZE = 200
@@ -137,11 +140,16 @@ async def events_page(request: Request) -> Response:
     )
 
 
+def _found_or_404(table: Mapping[str, T], item_id: str, what: str) -> T:
+    """The record ``item_id`` names, or a 404 that says which id was not found."""
+    found = table.get(check_id(item_id, f"{what} id"))
+    if found is None:
+        raise HTTPException(404, f"no {what} with id {item_id[:80]!r}")
+    return found
+
+
 def event_or_404(snap: Snapshot, event_id: str) -> Event:
-    event = snap.events_by_id.get(check_id(event_id, "event id"))
-    if event is None:
-        raise HTTPException(404, f"no event with id {event_id[:80]!r}")
-    return event
+    return _found_or_404(snap.events_by_id, event_id, "event")
 
 
 async def event_page(request: Request) -> Response:
@@ -192,10 +200,7 @@ async def entities_page(request: Request) -> Response:
 
 
 def entity_or_404(snap: Snapshot, entity_id: str) -> Entity:
-    entity = snap.entities_by_id.get(check_id(entity_id, "entity id"))
-    if entity is None:
-        raise HTTPException(404, f"no entity with id {entity_id[:80]!r}")
-    return entity
+    return _found_or_404(snap.entities_by_id, entity_id, "entity")
 
 
 async def entity_page(request: Request) -> Response:
