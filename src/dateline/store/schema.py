@@ -15,7 +15,7 @@ from pathlib import Path
 from dateline.errors import StoreError
 
 FORMAT = "dateline.store"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -40,15 +40,13 @@ CREATE TABLE articles (
     run_id INTEGER NOT NULL
 );
 CREATE INDEX articles_published_day ON articles(published_day);
--- The full analysis (AnalysedArticle), and the slice of it the cross-article stages read
--- (sentences with entities, event mentions): decoding the slice is several times faster.
+-- The full analysis (AnalysedArticle), and the slice of it the cross-article stages read, with
+-- no text: (ArticleNames, the AnalysedArticle with only its metadata and event mentions).
 CREATE TABLE analyses (
     article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     record BLOB NOT NULL,
     cross_record BLOB NOT NULL
 );
--- Abbreviations each article defines (per-article input of entity resolution), as JSON.
-CREATE TABLE abbreviations (article_id TEXT PRIMARY KEY, pairs TEXT NOT NULL);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- Near-duplicates (see dateline.store.duplicates).
 CREATE TABLE shingles (
