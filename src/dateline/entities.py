@@ -248,6 +248,35 @@ def role_before_lowercase(text: str, start: int, titles: TitleLexicon = TITLES) 
 # --------------------------------------------------------------------------- clustering
 
 
+class _NameKeys:
+    """Person keys, organisation keys and title-stripped names of one resolution run, each
+    computed once per distinct text (a name recurs in thousands of mentions)."""
+
+    def __init__(self, titles: TitleLexicon) -> None:
+        self.titles = titles
+        self._person: dict[str, frozenset[str]] = {}
+        self._org: dict[str, str] = {}
+        self._stripped: dict[str, str] = {}
+
+    def person(self, text: str) -> frozenset[str]:
+        key = self._person.get(text)
+        if key is None:
+            key = self._person[text] = person_key(text, self.titles)
+        return key
+
+    def org(self, text: str) -> str:
+        key = self._org.get(text)
+        if key is None:
+            key = self._org[text] = org_key(text, self.titles)
+        return key
+
+    def stripped(self, text: str) -> str:
+        name = self._stripped.get(text)
+        if name is None:
+            name = self._stripped[text] = strip_titles(text, self.titles)
+        return name
+
+
 @dataclass(slots=True)
 class _Mention:
     key: MentionKey
@@ -341,24 +370,23 @@ def resolve_article_names(
     """:func:`resolve_entities` over the per-article parts (:func:`article_names`): what a
     store runs after an add, from stored records, without texts."""
     mentions: list[_Mention] = []
-    person_keys: dict[str, frozenset[str]] = {}
+    keys = _NameKeys(titles)
     defined_by_article: dict[str, dict[str, str]] = {}
     for names in articles:
         defined_by_article[names.article_id] = dict(names.abbreviations)
         for n in names.mentions:
-            pkey = person_keys.get(n.text)
-            if pkey is None:
-                pkey = person_keys[n.text] = person_key(n.text, titles)
             key = (names.article_id, n.start, n.end)
-            mentions.append(_Mention(key, n.text, n.label, n.cls, names.published, pkey, n.roles))
+            mentions.append(
+                _Mention(key, n.text, n.label, n.cls, names.published, keys.person(n.text), n.roles)
+            )
     _relabel_stray_surnames(mentions, titles)
     clusters = UnionFind[MentionKey]()
     for m in mentions:
         clusters.add(m.key)
     _cluster_people(mentions, clusters, titles)
     extra_aliases: dict[MentionKey, set[str]] = defaultdict(set)
-    _cluster_organisations(mentions, clusters, defined_by_article, titles, extra_aliases)
-    return _build_index(mentions, clusters, titles, extra_aliases)
+    _cluster_organisations(mentions, clusters, defined_by_article, keys, extra_aliases)
+    return _build_index(mentions, clusters, keys, extra_aliases)
 
 
 def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
@@ -496,13 +524,14 @@ def _cluster_organisations(
     mentions: list[_Mention],
     clusters: UnionFind[MentionKey],
     abbreviations: Mapping[str, Mapping[str, str]],
-    titles: TitleLexicon,
+    keys: _NameKeys,
     extra_aliases: dict[MentionKey, set[str]],
 ) -> None:
+    titles = keys.titles
     others = [m for m in mentions if m.cls != "PERSON"]
     by_key: dict[tuple[str, str], list[_Mention]] = defaultdict(list)
     for m in others:
-        by_key[(m.cls, org_key(m.text, titles))].append(m)
+        by_key[(m.cls, keys.org(m.text))].append(m)
     for group in by_key.values():
         for m in group[1:]:
             clusters.union(group[0].key, m.key)
@@ -510,13 +539,16 @@ def _cluster_organisations(
     defined: dict[str, set[str]] = defaultdict(set)
     for article_id in sorted(abbreviations):
         for short, long in abbreviations[article_id].items():
-            defined[short.strip()].add(org_key(long, titles))
+            defined[short.strip()].add(keys.org(long))
     long_forms = {k: g for (cls, k), g in by_key.items() if cls == "ORG" and " " in k}
+    by_org_key: dict[str, list[_Mention]] = defaultdict(list)
+    for (_cls, key), group in by_key.items():
+        by_org_key[key].extend(group)
     for short, longs in defined.items():
         targets = [long_forms[k] for k in longs if k in long_forms]
         # NER labels a short form any way it likes ("MoD" as GPE): match it by its text.
-        short_key = org_key(short, titles)
-        shorts = [m for (_cls, key), group in by_key.items() if key == short_key for m in group]
+        short_key = keys.org(short)
+        shorts = by_org_key.get(short_key, [])
         if len(targets) == 1:
             for m in shorts:
                 m.cls, m.label = "ORG", "ORG"
@@ -524,9 +556,9 @@ def _cluster_organisations(
             for m in shorts:
                 clusters.union(targets[0][0].key, m.key)
     # Near spellings of long names.
-    keys = sorted(long_forms)
-    for i, j in _similar_pairs(keys, ORG_FUZZY_RATIO):
-        clusters.union(long_forms[keys[i]][0].key, long_forms[keys[j]][0].key)
+    long_keys = sorted(long_forms)
+    for i, j in _similar_pairs(long_keys, ORG_FUZZY_RATIO):
+        clusters.union(long_forms[long_keys[i]][0].key, long_forms[long_keys[j]][0].key)
     # Acronyms that are the initials of exactly one long name: "JASDF".
     by_initials: dict[str, list[str]] = defaultdict(list)
     first_text = {k: g[0].text for k, g in long_forms.items()}
@@ -550,10 +582,10 @@ def _slug(text: str) -> str:
     return slug[:60] or "entity"
 
 
-def _canonical_name(members: Sequence[_Mention], cls: str, titles: TitleLexicon) -> str:
+def _canonical_name(members: Sequence[_Mention], cls: str, keys: _NameKeys) -> str:
     if cls == "PERSON":
-        names = [strip_titles(m.text, titles) for m in members]
-        full = [n for n in names if len(person_key(n, titles)) >= 2] or names
+        names = [keys.stripped(m.text) for m in members]
+        full = [n for n in names if len(keys.person(n)) >= 2] or names
         counts = Counter(full)
         return max(counts, key=lambda n: (counts[n], len(n.split()), -names.index(n)))
     names = [re.sub(r"^the\s+", "", m.text.strip(), flags=re.I) for m in members]
@@ -577,7 +609,7 @@ def _roles(members: Sequence[_Mention], titles: TitleLexicon) -> tuple[Role, ...
 def _build_index(
     mentions: list[_Mention],
     clusters: UnionFind[MentionKey],
-    titles: TitleLexicon,
+    keys: _NameKeys,
     extra_aliases: Mapping[MentionKey, set[str]],
 ) -> EntityIndex:
     groups: dict[MentionKey, list[_Mention]] = defaultdict(list)
@@ -590,7 +622,7 @@ def _build_index(
         cls = "PERSON" if classes["PERSON"] else classes.most_common(1)[0][0]
         labels = Counter(m.label for m in members if m.cls == cls)
         label = labels.most_common(1)[0][0]
-        name = _canonical_name([m for m in members if m.cls == cls] or members, cls, titles)
+        name = _canonical_name([m for m in members if m.cls == cls] or members, cls, keys)
         drafts.append((name, label, members))
     drafts.sort(key=lambda d: (d[0].lower(), d[1], d[2][0].key))
     used: Counter[str] = Counter()
@@ -612,7 +644,7 @@ def _build_index(
                 name=name,
                 type=label,
                 aliases=tuple(aliases),
-                roles=_roles(members, titles) if label == "PERSON" else (),
+                roles=_roles(members, keys.titles) if label == "PERSON" else (),
                 mentions=tuple(EntityMentionRef(*m.key, m.text) for m in members),
             )
         )

@@ -55,6 +55,11 @@ class _Claim:
     people: frozenset[str]
     #: Countries and places among the participants (they alone do not identify an event).
     places: frozenset[str] = frozenset()
+    #: Actors and recipients (computed once: the merge reads it for every candidate cluster).
+    participants: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.participants = frozenset(self.actors) | frozenset(self.recipients)
 
     @property
     def uncertain_day(self) -> bool:
@@ -63,10 +68,6 @@ class _Claim:
         evidence = self.mention.date_evidence
         from_publication = evidence is not None and not evidence.expression
         return from_publication or any("weekday" in c for c in self.mention.conflicts)
-
-    @property
-    def participants(self) -> frozenset[str]:
-        return frozenset(self.actors) | frozenset(self.recipients)
 
 
 @dataclass(slots=True)
