@@ -85,8 +85,10 @@ def _sentence_mentions(
     in_entity = {i for s in spans for i in range(s.first, s.last + 1)}
     lowered = {t.lower for t in tokens}
     # Per PLOVER type, one mention per sentence ("met ... at the meeting" is one claim): the
-    # first trigger whose participants are next to it, else the first with any participants.
+    # first trigger whose participants are next to it with a named actor among them, else the
+    # first whose participants are next to it, else the first with any participants.
     chosen: dict[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]] = {}
+    ranks: dict[str, tuple[bool, bool]] = {}
     direct_types: set[str] = set()
     for index, token in enumerate(tokens):
         entry = lexicon.triggers.get(token.lower)
@@ -97,12 +99,26 @@ def _sentence_mentions(
             continue
         if _topic_of_earlier_trigger(tokens, index, lexicon):
             continue
+        if (
+            entry[0] == "CONSULT"
+            and token.lower == "call"
+            and _next_word(tokens, index)
+            in (
+                "for",
+                "on",
+            )
+        ):
+            continue  # "a call for calm", "we call on": a request, not a phone call
+        if entry[0] == "PROTEST" and "V" not in entry[1] and _object_of_preposition(tokens, index):
+            continue  # "a crackdown on anti-government protesters": they are not acting here
         actors, recipients, direct = _participants(tokens, index, spans, context, lexicon)
         if not actors and not recipients:
             continue
-        if direct or entry[0] not in chosen:
+        rank = (direct, bool(actors))
+        if entry[0] not in chosen or rank > ranks[entry[0]]:
             chosen[entry[0]] = (index, actors, recipients)
-        if direct:
+            ranks[entry[0]] = rank
+        if rank == (True, True):
             direct_types.add(entry[0])
     out: list[EventMention] = []
     for event_type, (index, actors, recipients) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
@@ -159,6 +175,24 @@ def _sentence_mentions(
     return out
 
 
+_OBJECT_PREPOSITIONS = frozenset({"on", "against", "at", "with", "by", "toward", "towards"})
+
+
+def _object_of_preposition(tokens: Sequence[_Tok], index: int) -> bool:
+    """ "on protesters", "against anti-government demonstrators" (modifiers may stand between)."""
+    for i in range(index - 1, max(-1, index - 5), -1):
+        low = tokens[i].lower
+        if low in _OBJECT_PREPOSITIONS:
+            return True
+        if not (low.isalpha() or low == "-") or low in _DETERMINERS:
+            return False
+    return False
+
+
+def _next_word(tokens: Sequence[_Tok], index: int) -> str:
+    return tokens[index + 1].lower if index + 1 < len(tokens) else ""
+
+
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "these", "those"})
 
 
@@ -210,7 +244,12 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
         # "unlikely to support": an infinitive is not an assertion that it happened
         if index - back >= clause and tokens[index - back].lower == "to":
             following = tokens[index - back + 1].text
-            if following[:1].islower() and following.isalpha():
+            if (
+                following[:1].islower()
+                and following.isalpha()
+                # "took to the streets": "to" before a determiner is a preposition
+                and following.lower() not in _DETERMINERS
+            ):
                 if _purpose_of_past_action(tokens, clause, index - back, lexicon):
                     break  # "arrived in Syria to urge ...": it happened with the arrival
                 return "planned"
@@ -367,6 +406,9 @@ def _before_publication(article: Article, date: str) -> bool:
     if article.published is None:
         return False
     published = article.published.value
+    week = _week_range(date) if "W" in date else None
+    if week is not None and len(published) >= 10:
+        return week[1] < published[:10]
     width = min(len(date), len(published))
     return date[:width] < published[:width]
 
@@ -376,8 +418,24 @@ def _after_publication(article: Article, date: str) -> bool:
     if article.published is None:
         return False
     published = article.published.value
+    week = _week_range(date) if "W" in date else None
+    if week is not None and len(published) >= 10:
+        # "2011-W17" and the day "2011-04-25" are not comparable as strings
+        return week[0] > published[:10]
     width = min(len(date), len(published))
     return date[:width] > published[:width]
+
+
+def _week_range(value: str) -> tuple[str, str] | None:
+    """First and last day of an ISO week value ("2011-W17", "2012-W05-WE")."""
+    match = re.match(r"(\d{4})-W(\d{2})", value)
+    if match is None:
+        return None
+    try:
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+    return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
 
 
 def _location(
