@@ -485,8 +485,10 @@ def _participants(
         # a participle after a comma shares the subject of the sentence it hangs from.
         actors += _main_subject(tokens, index - 1, spans)
     if not actors and clause > 0 and tokens[clause - 1].lower == ",":
-        first = tokens[clause]
-        if first.text.islower() and (first.lower.endswith("ed") or first.lower in _PAST_VERBS):
+        opening = tokens[clause]
+        if opening.text.islower() and (
+            opening.lower.endswith("ed") or opening.lower in _PAST_VERBS
+        ):
             # "Egyptians emerged from Friday prayers, took to the streets": a second predicate
             # of the sentence's subject.
             actors += _main_subject(tokens, clause - 1, spans)
