@@ -90,24 +90,21 @@ def _sentence_mentions(
     chosen: dict[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]] = {}
     ranks: dict[str, tuple[bool, bool]] = {}
     direct_types: set[str] = set()
+    #: Further mentions of a type already found, each in a clause of its own with other actors
+    #: ("Zuma, who has visited Libya twice, ... said": two CONSULT claims in one sentence).
+    extra: list[tuple[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]]] = []
     for index, token in enumerate(tokens):
         entry = lexicon.triggers.get(token.lower)
-        if entry is None or index in in_entity or entry[0] in direct_types:
+        if entry is None or index in in_entity:
+            continue
+        if entry[0] in direct_types and not _own_clause(tokens, chosen[entry[0]][0], index):
             continue
         required_heads = lexicon.needs_head.get(token.lower)
         if required_heads is not None and not _has_head(tokens, index, required_heads):
             continue
         if _topic_of_earlier_trigger(tokens, index, lexicon):
             continue
-        if (
-            entry[0] == "CONSULT"
-            and token.lower == "call"
-            and _next_word(tokens, index)
-            in (
-                "for",
-                "on",
-            )
-        ):
+        if entry[0] == "CONSULT" and token.lower == "call" and _next_word(tokens, index) in _ON_FOR:
             continue  # "a call for calm", "we call on": a request, not a phone call
         if entry[0] == "PROTEST" and "V" not in entry[1] and _object_of_preposition(tokens, index):
             continue  # "a crackdown on anti-government protesters": they are not acting here
@@ -115,13 +112,21 @@ def _sentence_mentions(
         if not actors and not recipients:
             continue
         rank = (direct, bool(actors))
+        if entry[0] in direct_types:
+            taken = {(a.start, a.end) for a in chosen[entry[0]][1]}
+            taken |= {(a.start, a.end) for _, (_, acts, _) in extra for a in acts}
+            if rank == (True, True) and not taken & {(a.start, a.end) for a in actors}:
+                extra.append((entry[0], (index, actors, recipients)))
+            continue
         if entry[0] not in chosen or rank > ranks[entry[0]]:
             chosen[entry[0]] = (index, actors, recipients)
             ranks[entry[0]] = rank
         if rank == (True, True):
             direct_types.add(entry[0])
     out: list[EventMention] = []
-    for event_type, (index, actors, recipients) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
+    for event_type, (index, actors, recipients) in sorted(
+        [*chosen.items(), *extra], key=lambda kv: kv[1][0]
+    ):
         token = tokens[index]
         status = _status(tokens, index, lexicon)
         date, granularity, date_evidence, conflicts = _date(article, sentence, tokens, index)
@@ -187,6 +192,15 @@ def _object_of_preposition(tokens: Sequence[_Tok], index: int) -> bool:
         if not (low.isalpha() or low == "-") or low in _DETERMINERS:
             return False
     return False
+
+
+_ON_FOR = frozenset({"on", "for"})
+
+
+def _own_clause(tokens: Sequence[_Tok], first: int, second: int) -> bool:
+    """A relative or subordinate clause word ("who", "which", "while") stands between the two
+    triggers, so the second one belongs to a clause of its own."""
+    return any(t.lower in _CLAUSE_WORDS for t in tokens[first + 1 : second])
 
 
 def _next_word(tokens: Sequence[_Tok], index: int) -> str:
