@@ -321,6 +321,15 @@ _BARE_WEEKDAY = re.compile(
 _NAME_YEAR = re.compile(r"[A-Z][\w-]*\s$")
 
 
+_TERMS = frozenset(
+    {
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "life", "death", "prison",
+        "jail", "several", "many", "more", "less", "about", "nearly", "almost", "up",
+    }
+)  # fmt: skip
+
+
 def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:
     """Character range of the trigger's clause; an infinitive after it ("invited X *to visit*
     Lisbon in May") starts another event, so its dates are not the trigger's."""
@@ -337,6 +346,8 @@ def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:
             and i + 1 < len(tokens)
             and tokens[i + 1].text[:1].islower()
             and tokens[i + 1].lower not in ("the", "a", "an", "his", "her", "their", "its")
+            # "sentenced to four years / to life / to death": a term, not an infinitive
+            and tokens[i + 1].lower not in _TERMS
         )
         if low in _DATE_CLAUSE_BREAKS or infinitive:
             end = i - 1
@@ -378,7 +389,9 @@ def _date(
             if len({_day_value(m) for m in earlier}) == 1 and not in_clause:
                 in_clause = earlier
     if in_clause:
-        best = min(in_clause, key=lambda m: (abs(m.start - position), m.start))
+        # "sentenced X to four years in prison on Monday": a calendar date before a duration
+        calendar = [m for m in in_clause if m.is_calendar_date]
+        best = min(calendar or in_clause, key=lambda m: (abs(m.start - position), m.start))
         evidence = DateEvidence(
             expression=best.text,
             anchor=best.anchor,

@@ -593,6 +593,7 @@ def _main_subject(tokens: Sequence[_Tok], comma: int, spans: Sequence[_Span]) ->
             if (
                 word in _SPEECH_VERBS
                 or word in ("says", "has")
+                or word in _PAST_VERBS
                 or (word.endswith("ed") and tokens[i].text.islower())
             ):
                 return _keep_participants([span], tokens)
@@ -602,7 +603,9 @@ def _main_subject(tokens: Sequence[_Tok], comma: int, spans: Sequence[_Span]) ->
 
 
 #: Irregular past forms that can open a second predicate ("..., took to the streets").
-_PAST_VERBS = frozenset({"took", "went", "came", "made", "began", "gave", "held", "met", "sent"})
+_PAST_VERBS = frozenset(
+    {"took", "went", "came", "made", "began", "gave", "held", "met", "sent", "left", "fled"}
+)
 #: Nouns that stand for the state or body named after "of" ("the president of Azerbaijan").
 _OF_HEADS = frozenset(
     {
