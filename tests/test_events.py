@@ -607,7 +607,7 @@ def test_analyser_times_each_stage_in_wall_and_cpu_seconds() -> None:
     assert sum(analyser.stage_cpu_seconds.values()) > sum(first.values())
 
 
-# ------------------------------------------------- legal, finance, disaster wording (issue 9, 2)
+# ----------------------------------------------------- legal and protest wording (issue 9, 2)
 
 
 @pytest.mark.parametrize(
@@ -621,11 +621,12 @@ def test_analyser_times_each_stage_in_wall_and_cpu_seconds() -> None:
          "REQUEST", "Portuguese"),
         ("Moroccans left the mosques on Friday, took to the streets and chanted slogans.",
          "PROTEST", "Moroccans"),
-        ("The Red Cross began bringing food and water to Rabat on Tuesday.", "AID", "The Red Cross"),
-        ("Daniel Okafor denied the charges on Tuesday in a Lisbon court.", "REJECT", "Daniel Okafor"),
+        ("Lusitania Grid sued Atlas Cable in a Lisbon court on Tuesday.", "ACCUSE", "Lusitania Grid"),
+        ("The Moroccan government banned Atlas Cable from bidding on Tuesday.", "COERCE",
+         "Moroccan"),
     ],
 )  # fmt: skip
-def test_legal_finance_and_disaster_wording(analyser, text: str, kind: str, actor: str) -> None:
+def test_legal_and_protest_wording(analyser, text: str, kind: str, actor: str) -> None:
     mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == kind]
     assert mentions, text
     assert actor in {a.text for a in mentions[0].actors}, mentions[0]
