@@ -89,6 +89,7 @@ def run_t17(
     ]
     docs = t17_documents(gold_set, t17_root)
     events, entities, texts = [], [], {}
+    analysed: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         for topic in sorted({a.topic for a in articles}):
             path = Path(tmp) / f"{topic}.jsonl"
@@ -100,6 +101,7 @@ def run_t17(
             events.extend(corpus.events)
             entities.extend(corpus.entities)
             texts.update({item.article.id: item.article.text for item in corpus.articles})
+            analysed.update({item.article.id: item for item in corpus.articles})
     by_article = {a.id: a for a in articles}
     parts = {
         "dev": lambda a: a.split == "dev",
@@ -127,12 +129,16 @@ def run_t17(
             for gid, sid in scores.matches:
                 e = sys_by_id[sid]
                 print(f"   ok    {gid:<32} {e.type:<9} {e.date or '-':<10} {e.status}")
+            why: dict[str, int] = {}
             for gid in scores.missed:
                 g = gold_by_id[gid]
+                reason = why_missed(g, analysed[g.article], system, entities, texts)
+                why[reason] = why.get(reason, 0) + 1
                 print(
-                    f"   miss  {gid:<32} {g.type:<9} {g.date or '-':<10} "
+                    f"   miss  {gid:<32} {g.type:<9} {g.date or '-':<10} [{reason}] "
                     f"{'; '.join(g.participants)} | {g.quote}"
                 )
+            print(f"   misses by cause: {json.dumps(dict(sorted(why.items())))}")
             for sid in scores.spurious:
                 e = sys_by_id[sid]
                 quote = e.evidence[0].text[:90] if e.evidence else ""
@@ -143,6 +149,51 @@ def run_t17(
                 )
     del by_article
     return results
+
+
+def why_missed(gold, item, system, entities, texts) -> str:
+    """The first thing that went wrong for a missed gold event, checked in pipeline order.
+
+    ``no trigger``: the sentence holding the quote has no trigger of a compatible type;
+    ``no NER``: it has one but NER did not run on it (or found no actor-ish name); ``no mention``:
+    NER ran but the rules made no mention of a compatible type; ``wrong date`` / ``wrong actor``:
+    a mention of a compatible type was made but its date or participants do not match; ``merge``:
+    a matching mention exists but its event does not match (merged away, used by another gold
+    event, or a merge of two gold events).
+    """
+    from dateline.events.lexicon import ACTOR_LABELS, LEXICON
+    from dateline.events_eval import date_at_granularity, types_compatible
+
+    at = texts[gold.article].find(gold.quote)
+    sentence = next((s for s in item.sentences if s.start <= at < s.end), None)
+    if sentence is None:
+        return "no sentence"
+    words = {w.lower() for w in sentence.text.replace('"', " ").split()}
+    words |= {w.strip(".,;:()'") for w in words}
+    if not any(
+        w in LEXICON.triggers and types_compatible(gold.type, LEXICON.triggers[w][0]) for w in words
+    ):
+        return "no trigger"
+    if not any(e.label in ACTOR_LABELS for e in sentence.entities):
+        return "no NER"
+    mentions = [
+        m
+        for m in item.event_mentions
+        if m.sentence_index == sentence.index and types_compatible(gold.type, m.type)
+    ]
+    if not mentions:
+        return "no mention"
+    dated = [m for m in mentions if date_at_granularity(gold.date, m.date)]
+    if not dated:
+        return "wrong date"
+    from dateline.events_eval import _name_matches, normalise_name
+
+    def names(m) -> set[str]:
+        return {normalise_name(p.text) for p in (*m.actors, *m.recipients)}
+
+    if not any(any(_name_matches(p, names(m)) for p in gold.participants) for m in dated):
+        return "wrong actor"
+    return "merge"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -605,3 +605,69 @@ def test_analyser_times_each_stage_in_wall_and_cpu_seconds() -> None:
     _analyse(analyser, text)
     assert all(analyser.stage_cpu_seconds[k] >= first[k] for k in stages)  # summed, not reset
     assert sum(analyser.stage_cpu_seconds.values()) > sum(first.values())
+
+
+# ----------------------------------------------------- legal and protest wording (issue 9, 2)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "actor"),
+    [
+        ("Judge Maria Santos sentenced Daniel Okafor to four years in prison on Monday.", "COERCE",
+         "Maria Santos"),
+        ("The president of Portugal accused Lusitania Grid of fraud on Monday.", "ACCUSE",
+         "Portugal"),
+        ("Lusitania Grid faced calls from Portuguese lawmakers on Monday to pay damages.",
+         "REQUEST", "Portuguese"),
+        ("Moroccans left the mosques on Friday, took to the streets and chanted slogans.",
+         "PROTEST", "Moroccans"),
+        ("Lusitania Grid sued Atlas Cable in a Lisbon court on Tuesday.", "ACCUSE", "Lusitania Grid"),
+        ("The Moroccan government banned Atlas Cable from bidding on Tuesday.", "COERCE",
+         "Moroccan"),
+    ],
+)  # fmt: skip
+def test_legal_and_protest_wording(analyser, text: str, kind: str, actor: str) -> None:
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == kind]
+    assert mentions, text
+    assert actor in {a.text for a in mentions[0].actors}, mentions[0]
+    assert mentions[0].status == "reported" and mentions[0].date is not None
+
+
+def test_taking_to_the_streets_is_not_planned(analyser) -> None:
+    text = "Moroccans take to the streets of Rabat to protest the new tax."
+    (mention,) = [m for m in _analyse(analyser, text).event_mentions if m.type == "PROTEST"]
+    assert mention.status == "reported"
+
+
+def test_it_is_the_body_that_last_acted(analyser) -> None:
+    text = (
+        "The World Health Organization urged Portugal on Monday to test travellers. "
+        "It also urged Spain and Morocco to report new cases."
+    )
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == "REQUEST"]
+    assert len(mentions) == 2
+    assert {a.text for a in mentions[1].actors} == {"The World Health Organization"}
+
+
+def test_two_events_of_one_type_in_separate_clauses(analyser) -> None:
+    text = (
+        "Karim Bennani met Ana Lopes in Lisbon on Monday, while Rui Costa met Nadia Tazi in Rabat."
+    )
+    mentions = [m for m in _analyse(analyser, text).event_mentions if m.type == "CONSULT"]
+    actors = [{a.text for a in m.actors} for m in mentions]
+    assert len(mentions) == 2 and "Karim Bennani" in actors[0] and "Rui Costa" in actors[1]
+
+
+def test_objects_are_not_actors(analyser) -> None:
+    toppled = "Rebels trying to topple Karim Bennani have so far fought alone in Rabat on Monday."
+    for m in _analyse(analyser, toppled).event_mentions:
+        assert "Karim Bennani" not in {p.text for p in (*m.actors, *m.recipients)}, m
+    crackdown = "Portugal condemned the crackdown on anti-government protesters in Rabat on Monday."
+    kinds = {m.type for m in _analyse(analyser, crackdown).event_mentions}
+    assert "ACCUSE" in kinds and "PROTEST" not in kinds
+
+
+def test_a_call_for_calm_is_no_phone_call(analyser) -> None:
+    text = "Nadia Tazi issued a call for calm in Rabat on Monday."
+    assert "CONSULT" not in {m.type for m in _analyse(analyser, text).event_mentions}
+    assert not is_candidate_sentence("Nadia Tazi issued a call for calm in Rabat.")

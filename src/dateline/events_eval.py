@@ -468,6 +468,8 @@ class T17Scores:
     status_right: int
     location_right: int
     matches: tuple[tuple[str, str], ...] = ()
+    #: Matches whose date value is exactly the gold value (same granularity, same value).
+    date_exact: int = 0
     missed: tuple[str, ...] = ()
     spurious: tuple[str, ...] = ()
 
@@ -493,6 +495,7 @@ class T17Scores:
             "system": self.system,
             "matched": self.matched,
             "merged": self.merged,
+            "date_accuracy": round(self.date_exact / self.matched, 4) if self.matched else 0.0,
             "status_accuracy": round(self.status_right / self.matched, 4) if self.matched else 0.0,
             "location_accuracy": round(self.location_right / self.matched, 4)
             if self.matched
@@ -556,7 +559,7 @@ def score_t17(
             merged.add(s.id)
     used: set[str] = set()
     matches: list[tuple[str, str]] = []
-    status_right = location_right = 0
+    status_right = location_right = date_exact = 0
     for g in gold:
         best: Event | None = None
         for s in system:
@@ -574,6 +577,7 @@ def score_t17(
             used.add(best.id)
             matches.append((g.id, best.id))
             status_right += best.status == g.status
+            date_exact += best.date == g.date
             location_right += normalise_name(best.location or "") == normalise_name(
                 g.location or ""
             )
@@ -588,4 +592,5 @@ def score_t17(
         matches=tuple(matches),
         missed=tuple(g.id for g in gold if g.id not in matched_gold),
         spurious=tuple(s.id for s in system if s.id not in used),
+        date_exact=date_exact,
     )

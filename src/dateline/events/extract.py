@@ -85,27 +85,48 @@ def _sentence_mentions(
     in_entity = {i for s in spans for i in range(s.first, s.last + 1)}
     lowered = {t.lower for t in tokens}
     # Per PLOVER type, one mention per sentence ("met ... at the meeting" is one claim): the
-    # first trigger whose participants are next to it, else the first with any participants.
+    # first trigger whose participants are next to it with a named actor among them, else the
+    # first whose participants are next to it, else the first with any participants.
     chosen: dict[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]] = {}
+    ranks: dict[str, tuple[bool, bool]] = {}
     direct_types: set[str] = set()
+    #: Further mentions of a type already found, each in a clause of its own with other actors
+    #: ("Zuma, who has visited Libya twice, ... said": two CONSULT claims in one sentence).
+    extra: list[tuple[str, tuple[int, tuple[MentionText, ...], tuple[MentionText, ...]]]] = []
     for index, token in enumerate(tokens):
         entry = lexicon.triggers.get(token.lower)
-        if entry is None or index in in_entity or entry[0] in direct_types:
+        if entry is None or index in in_entity:
+            continue
+        if entry[0] in direct_types and not _own_clause(tokens, chosen[entry[0]][0], index):
             continue
         required_heads = lexicon.needs_head.get(token.lower)
         if required_heads is not None and not _has_head(tokens, index, required_heads):
             continue
         if _topic_of_earlier_trigger(tokens, index, lexicon):
             continue
+        if entry[0] == "CONSULT" and token.lower == "call" and _next_word(tokens, index) in _ON_FOR:
+            continue  # "a call for calm", "we call on": a request, not a phone call
+        if entry[0] == "PROTEST" and "V" not in entry[1] and _object_of_preposition(tokens, index):
+            continue  # "a crackdown on anti-government protesters": they are not acting here
         actors, recipients, direct = _participants(tokens, index, spans, context, lexicon)
         if not actors and not recipients:
             continue
-        if direct or entry[0] not in chosen:
+        rank = (direct, bool(actors))
+        if entry[0] in direct_types:
+            taken = {(a.start, a.end) for a in chosen[entry[0]][1]}
+            taken |= {(a.start, a.end) for _, (_, acts, _) in extra for a in acts}
+            if rank == (True, True) and not taken & {(a.start, a.end) for a in actors}:
+                extra.append((entry[0], (index, actors, recipients)))
+            continue
+        if entry[0] not in chosen or rank > ranks[entry[0]]:
             chosen[entry[0]] = (index, actors, recipients)
-        if direct:
+            ranks[entry[0]] = rank
+        if rank == (True, True):
             direct_types.add(entry[0])
     out: list[EventMention] = []
-    for event_type, (index, actors, recipients) in sorted(chosen.items(), key=lambda kv: kv[1][0]):
+    for event_type, (index, actors, recipients) in sorted(
+        [*chosen.items(), *extra], key=lambda kv: kv[1][0]
+    ):
         token = tokens[index]
         status = _status(tokens, index, lexicon)
         date, granularity, date_evidence, conflicts = _date(article, sentence, tokens, index)
@@ -159,6 +180,33 @@ def _sentence_mentions(
     return out
 
 
+_OBJECT_PREPOSITIONS = frozenset({"on", "against", "at", "with", "by", "toward", "towards"})
+
+
+def _object_of_preposition(tokens: Sequence[_Tok], index: int) -> bool:
+    """ "on protesters", "against anti-government demonstrators" (modifiers may stand between)."""
+    for i in range(index - 1, max(-1, index - 5), -1):
+        low = tokens[i].lower
+        if low in _OBJECT_PREPOSITIONS:
+            return True
+        if not (low.isalpha() or low == "-") or low in _DETERMINERS:
+            return False
+    return False
+
+
+_ON_FOR = frozenset({"on", "for"})
+
+
+def _own_clause(tokens: Sequence[_Tok], first: int, second: int) -> bool:
+    """A relative or subordinate clause word ("who", "which", "while") stands between the two
+    triggers, so the second one belongs to a clause of its own."""
+    return any(t.lower in _CLAUSE_WORDS for t in tokens[first + 1 : second])
+
+
+def _next_word(tokens: Sequence[_Tok], index: int) -> str:
+    return tokens[index + 1].lower if index + 1 < len(tokens) else ""
+
+
 _DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "these", "those"})
 
 
@@ -210,7 +258,12 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
         # "unlikely to support": an infinitive is not an assertion that it happened
         if index - back >= clause and tokens[index - back].lower == "to":
             following = tokens[index - back + 1].text
-            if following[:1].islower() and following.isalpha():
+            if (
+                following[:1].islower()
+                and following.isalpha()
+                # "took to the streets": "to" before a determiner is a preposition
+                and following.lower() not in _DETERMINERS
+            ):
                 if _purpose_of_past_action(tokens, clause, index - back, lexicon):
                     break  # "arrived in Syria to urge ...": it happened with the arrival
                 return "planned"
@@ -268,6 +321,15 @@ _BARE_WEEKDAY = re.compile(
 _NAME_YEAR = re.compile(r"[A-Z][\w-]*\s$")
 
 
+_TERMS = frozenset(
+    {
+        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+        "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "life", "death", "prison",
+        "jail", "several", "many", "more", "less", "about", "nearly", "almost", "up",
+    }
+)  # fmt: skip
+
+
 def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:
     """Character range of the trigger's clause; an infinitive after it ("invited X *to visit*
     Lisbon in May") starts another event, so its dates are not the trigger's."""
@@ -284,6 +346,8 @@ def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:
             and i + 1 < len(tokens)
             and tokens[i + 1].text[:1].islower()
             and tokens[i + 1].lower not in ("the", "a", "an", "his", "her", "their", "its")
+            # "sentenced to four years / to life / to death": a term, not an infinitive
+            and tokens[i + 1].lower not in _TERMS
         )
         if low in _DATE_CLAUSE_BREAKS or infinitive:
             end = i - 1
@@ -325,7 +389,9 @@ def _date(
             if len({_day_value(m) for m in earlier}) == 1 and not in_clause:
                 in_clause = earlier
     if in_clause:
-        best = min(in_clause, key=lambda m: (abs(m.start - position), m.start))
+        # "sentenced X to four years in prison on Monday": a calendar date before a duration
+        calendar = [m for m in in_clause if m.is_calendar_date]
+        best = min(calendar or in_clause, key=lambda m: (abs(m.start - position), m.start))
         evidence = DateEvidence(
             expression=best.text,
             anchor=best.anchor,
@@ -367,6 +433,9 @@ def _before_publication(article: Article, date: str) -> bool:
     if article.published is None:
         return False
     published = article.published.value
+    week = _week_range(date) if "W" in date else None
+    if week is not None and len(published) >= 10:
+        return week[1] < published[:10]
     width = min(len(date), len(published))
     return date[:width] < published[:width]
 
@@ -376,8 +445,24 @@ def _after_publication(article: Article, date: str) -> bool:
     if article.published is None:
         return False
     published = article.published.value
+    week = _week_range(date) if "W" in date else None
+    if week is not None and len(published) >= 10:
+        # "2011-W17" and the day "2011-04-25" are not comparable as strings
+        return week[0] > published[:10]
     width = min(len(date), len(published))
     return date[:width] > published[:width]
+
+
+def _week_range(value: str) -> tuple[str, str] | None:
+    """First and last day of an ISO week value ("2011-W17", "2012-W05-WE")."""
+    match = re.match(r"(\d{4})-W(\d{2})", value)
+    if match is None:
+        return None
+    try:
+        monday = dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:
+        return None
+    return monday.isoformat(), (monday + dt.timedelta(days=6)).isoformat()
 
 
 def _location(

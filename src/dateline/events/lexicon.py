@@ -157,8 +157,14 @@ def _has_trigger(text: str, lexicon: TriggerLexicon, types: frozenset[str] | Non
     words = _WORD.findall(text)
     lowered: set[str] | None = None
     found = False
-    for word in words:
+    for position, word in enumerate(words):
         entry = lexicon.triggers.get(word.lower())
+        if (
+            entry is not None
+            and word.lower() == "call"
+            and words[position + 1 : position + 2] in (["for"], ["on"])
+        ):
+            continue  # "a call for calm": a request (a weak trigger), not a phone call
         if entry is None or (
             types is not None and (entry[0] not in types or word.lower() in lexicon.weak_triggers)
         ):

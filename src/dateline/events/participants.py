@@ -51,6 +51,8 @@ class _ArticleContext:
         ]
         self.last_participants: tuple[MentionText, ...] = ()
         self.last_actor: MentionText | None = None
+        #: The last organisation or state that acted, for "it" / "its".
+        self.last_body: MentionText | None = None
         #: The two countries most recently named, for "the two governments" / "both countries".
         self.states: list[MentionText] = []
         self.state_counts: dict[str, tuple[int, EntityMention]] = {}
@@ -90,6 +92,9 @@ class _ArticleContext:
             people = [a for a in m.actors if a.label == "PERSON"]
             if people:
                 self.last_actor = people[0]
+            bodies = [a for a in m.actors if a.label in ("ORG", "GPE")]
+            if bodies:
+                self.last_body = bodies[0]
             participants = m.actors + m.recipients
             if (
                 m.type == "CONSULT"
@@ -417,6 +422,8 @@ def _participants(
         )
         # "Tazi said the contract to be signed ...": the speaker is a source, not an actor.
         and not any(t.lower in _SPEECH_VERBS for t in tokens[s.last + 1 : index])
+        # "Rebels trying to topple Libya's Muammar Gaddafi have fought": the infinitive's object
+        and not _after_infinitive(tokens, clause, s.first)
     ]
     if not subject_spans and clause >= 2 and tokens[clause - 1].lower == ",":
         # "Foreign Minister Rui Caldeira and his counterpart, Nadia El Fassi, held a call": the
@@ -452,6 +459,8 @@ def _participants(
             ):
                 before = [s for s in _spans_between(spans, wide, comma - 1) if s.last == comma - 1]
                 subject_spans = before[-1:]
+    if not subject_spans:
+        subject_spans = _of_subject(tokens, clause, index, spans)
     named_subject = _keep_participants(subject_spans, tokens)
     passive = verb_trigger and _is_passive(tokens, index)
     if passive:
@@ -475,6 +484,25 @@ def _participants(
         # "the WFP said on Wednesday, calling for urgent aid", "..., accusing ministers of ...":
         # a participle after a comma shares the subject of the sentence it hangs from.
         actors += _main_subject(tokens, index - 1, spans)
+    if not actors and clause > 0 and tokens[clause - 1].lower == ",":
+        opening = tokens[clause]
+        if opening.text.islower() and (
+            opening.lower.endswith("ed") or opening.lower in _PAST_VERBS
+        ):
+            # "Egyptians emerged from Friday prayers, took to the streets": a second predicate
+            # of the sentence's subject.
+            actors += _main_subject(tokens, clause - 1, spans)
+    if not actors:
+        # "calls from Louisiana lawmakers", "criticism from Beijing": who the noun comes from.
+        for i in range(index + 1, min(len(tokens), index + 3)):
+            if tokens[i].lower == "from" and (not verb_trigger or i == index + 1):
+                end = _phrase_end(tokens, i + 1)
+                actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
+                break
+    if not actors and lexicon.triggers.get(tokens[index].lower, ("",))[0] == "PROTEST":
+        # "Hundreds of demonstrators were in the streets in locales around Iraq": a crowd with
+        # no name is the people of the place it is in.
+        actors += _crowd_place(tokens, index, spans)
     direct = bool(actors or recipients)
     if not actors and not recipients:
         # "It was conveyed by Singh to Oka, during a meeting": who is in the main clause.
@@ -487,7 +515,18 @@ def _participants(
                     len(tokens) - 1,
                 )
                 actors += _keep_participants(_spans_between(spans, i + 1, end), tokens)
-            elif tok.lower in ("to", "with") and i != index:
+            elif (
+                tok.lower in ("to", "with")
+                and i != index
+                # "trying to topple Libya's Muammar Gaddafi": an infinitive, not a recipient
+                and not (
+                    tok.lower == "to"
+                    and i + 1 < len(tokens)
+                    and tokens[i + 1].text.isalpha()
+                    and tokens[i + 1].text.islower()
+                    and tokens[i + 1].lower not in _QUOTES_AND_ARTICLES
+                )
+            ):
                 end = _phrase_end(tokens, i + 1, appositive=True)
                 recipients += _keep_participants(_spans_between(spans, i + 1, end), tokens)
     if not actors and not recipients and tokens[clause].lower in _PREPOSITIONAL_OPENERS:
@@ -515,7 +554,13 @@ def _is_passive(tokens: Sequence[_Tok], index: int) -> bool:
     i = index - 1
     while i >= 0 and tokens[i].lower.endswith("ly") and tokens[i].lower not in _BE_FORMS:
         i -= 1
-    return i >= 0 and tokens[i].lower in _BE_FORMS and tokens[index].lower.endswith("ed")
+    word = tokens[index].lower
+    participle = word.endswith(("ed", "en")) or word in _IRREGULAR_PARTICIPLES
+    return i >= 0 and tokens[i].lower in _BE_FORMS and participle
+
+
+#: Past participles that do not end in -ed/-en ("was shot", "were hit", "was sent").
+_IRREGULAR_PARTICIPLES = frozenset({"shot", "hit", "held", "sent", "lent", "fought", "sought"})
 
 
 def _agent(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[MentionText]:
@@ -548,11 +593,67 @@ def _main_subject(tokens: Sequence[_Tok], comma: int, spans: Sequence[_Span]) ->
             if (
                 word in _SPEECH_VERBS
                 or word in ("says", "has")
+                or word in _PAST_VERBS
                 or (word.endswith("ed") and tokens[i].text.islower())
             ):
                 return _keep_participants([span], tokens)
             if word == "," or (word[:1].isalpha() and tokens[i].text.islower()):
                 break  # "(WFP) said": only a bracketed short name may stand between
+    return []
+
+
+#: Irregular past forms that can open a second predicate ("..., took to the streets").
+_PAST_VERBS = frozenset(
+    {"took", "went", "came", "made", "began", "gave", "held", "met", "sent", "left", "fled"}
+)
+#: Nouns that stand for the state or body named after "of" ("the president of Azerbaijan").
+_OF_HEADS = frozenset(
+    {
+        "president", "government", "leader", "leaders", "representatives", "representative",
+        "ministry", "minister", "king", "prime", "people", "citizens", "army", "forces", "police",
+        "authorities", "officials", "embassy", "ambassador", "head", "chief", "members", "member",
+        "spokesman", "spokeswoman", "envoy", "delegation", "lawyers", "lawyer", "chairman", "board",
+    }
+)  # fmt: skip
+
+
+def _after_infinitive(tokens: Sequence[_Tok], clause: int, first: int) -> bool:
+    """A name that follows "to <verb>" in the stretch before the trigger is that verb's object."""
+    for i in range(max(clause, first - 4), first - 1):
+        following = tokens[i + 1].text
+        if tokens[i].lower == "to" and following.isalpha() and following.islower():
+            return following not in ("the", "a", "an")
+    return False
+
+
+_CROWD_PLACE_WORDS = frozenset({"in", "around", "across", "throughout"})
+
+
+def _crowd_place(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[MentionText]:
+    """The country named right after a protest with no named actor ("in locales around Iraq")."""
+    for span in spans:
+        m = span.mention
+        if m.label != "GPE" or not index < span.first <= index + 10:
+            continue
+        if any(t.lower in _CLAUSE_BREAKS for t in tokens[index + 1 : span.first]):
+            return []
+        before = {t.lower for t in tokens[max(0, span.first - 3) : span.first]}
+        if before & _CROWD_PLACE_WORDS:
+            return [m]
+    return []
+
+
+def _of_subject(
+    tokens: Sequence[_Tok], clause: int, index: int, spans: Sequence[_Span]
+) -> list[_Span]:
+    """The names after "<title> of" at the start of the trigger's clause: "the president of
+    Azerbaijan accused ...", "Representatives of Iran and Zimbabwe have been invited"."""
+    for i in range(clause, index - 1):
+        if tokens[i].lower == "of" and i > 0 and tokens[i - 1].lower in _OF_HEADS:
+            end = _phrase_end(tokens, i + 1, coordinated=True)
+            return [s for s in _spans_between(spans, i + 1, min(end, index - 1))]
+        if tokens[i].lower in _SPEECH_VERBS:
+            return []
     return []
 
 
@@ -581,6 +682,8 @@ def _resolve_subject(
     if any(w in lexicon.plural_subjects for w in words):
         return list(context.last_participants)
     offset = tokens[index].start
+    if words[:1] == ["it"] and context.last_body is not None:
+        return [context.last_body]  # "it urged them to ...": the body that last acted
     if any(w in _PRONOUNS for w in words) or any(w in ("his", "her") for w in words):
         if context.last_actor is not None:
             return [context.last_actor]
