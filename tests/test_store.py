@@ -17,8 +17,10 @@ from hypothesis import strategies as st
 
 from dateline.cli import cli
 from dateline.dedup import NearDuplicateIndex
+from dateline.entities import resolve_article_names
 from dateline.errors import StoreError
 from dateline.pipeline import Corpus
+from dateline.records import ArticleNames
 from dateline.store import Store, fts_query
 from dateline.store.codec import decode_record
 from dateline.store.duplicates import StoreDuplicates
@@ -302,3 +304,19 @@ def test_build_timeline_goes_through_a_store(tmp_path: Path) -> None:
     assert timeline.report.articles_read == 11
     with pytest.raises(dateline.InputError, match="no articles could be read"):
         dateline.build_timeline([tmp_path / "missing-folder"])
+
+
+def test_cross_article_records_carry_no_text(example_store: Path) -> None:
+    """Entities and events are recomputed from compact records: the names and title phrases of
+    each article, its event mentions and metadata; never its text (memory per stored article)."""
+    with Store(example_store, read_only=True) as store:
+        pairs = list(store._cross_records())
+        assert len(pairs) == store.status().articles
+        for names, slim in pairs:
+            assert isinstance(names, ArticleNames) and names.article_id == slim.article.id
+            assert slim.article.text == "" and slim.sentences == ()
+        assert any(m.roles for names, _ in pairs for m in names.mentions)
+        index = resolve_article_names(names for names, _ in pairs)
+        assert [(e.id, e.name, e.mentions) for e in index.entities] == [
+            (e.id, e.name, e.mentions) for e in store.entities
+        ]

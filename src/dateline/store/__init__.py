@@ -125,7 +125,7 @@ def _cross_record(analysed: AnalysedArticle) -> tuple[ArticleNames, AnalysedArti
     """The part of an analysis the cross-article stages read, without the text: what entity
     resolution reads of the article (its names, the titles around them, its abbreviations),
     and for events its event mentions and the article's metadata."""
-    article = dataclasses.replace(analysed.article, text="", removed_examples=())
+    article = dataclasses.replace(analysed.article, text="", removed_examples=(), extra={})
     slim = AnalysedArticle(article=article, sentences=(), event_mentions=analysed.event_mentions)
     return article_names(analysed), slim
 
