@@ -704,13 +704,16 @@ def build_timeline_entries(
     line_scorer: LineScorer | None = None,
     line_observer: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None]
     | None = None,
+    known_quotable: Mapping[tuple[str, int], bool] | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
 
     ``start``/``end`` bound the dates (inclusive); articles published outside them are not used
     (the standard TLS protocol), articles of unknown publication day are. ``duplicate_groups`` make
     syndicated copies count once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
-    entry of their date.
+    entry of their date. ``known_quotable`` gives ``SentenceFilters.is_quotable`` of sentences,
+    by (article id, sentence index), when already known (the store keeps it): the result is the
+    same, only sentences missing from it are tested.
     """
     if dates <= 0 or sentences <= 0:
         raise ConfigurationError(
@@ -736,7 +739,7 @@ def build_timeline_entries(
     quotable: dict[tuple[str, int], bool] = {}
     heads: list[tuple[_DateEvidence, list[_Candidate]]] = []
     for ev in ordered:
-        pool = _candidate_pool(ev.candidates, filters, matcher, quotable)
+        pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known_quotable or {})
         if pool:
             heads.append((ev, pool))
         if len(heads) >= dates + MARGIN_DATES:
@@ -799,13 +802,15 @@ def _candidate_pool(
     filters: SentenceFilters,
     matcher: QueryMatcher,
     quotable: dict[tuple[str, int], bool],
+    known: Mapping[tuple[str, int], bool],
 ) -> list[_Candidate]:
     """The quotable candidates of a date, on-topic ones only when there are any."""
 
     def ok(c: _Candidate) -> bool:
         key = (c.article.id, c.sentence.index)
         if key not in quotable:
-            quotable[key] = filters.is_quotable(c.sentence.text)
+            flag = known.get(key)
+            quotable[key] = filters.is_quotable(c.sentence.text) if flag is None else flag
         if quotable[key] and not c.text:
             c.text = filters.quotable_text(c.sentence.text)
         return quotable[key]

@@ -22,7 +22,6 @@ from typing import Any, Protocol
 
 from dateline.records import (
     AnalysedArticle,
-    Article,
     DuplicateGroup,
     Entity,
     Event,
@@ -31,6 +30,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.serve.params import ViewParams
+from dateline.store import ArticleMeta, TimeConflict
 from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
@@ -60,7 +60,8 @@ class StoreReader(Protocol):
     def entities(self) -> tuple[Entity, ...]: ...
     def entity(self, entity_id: str) -> Entity | None: ...
     def article(self, article_id: str) -> AnalysedArticle | None: ...
-    def articles(self) -> Iterator[Article]: ...
+    def article_index(self) -> Iterator[ArticleMeta]: ...
+    def time_conflicts(self) -> tuple[TimeConflict, ...]: ...
     @property
     def duplicate_groups(self) -> tuple[DuplicateGroup, ...]: ...
     def problems(self) -> tuple[Problem, ...]: ...
@@ -180,7 +181,7 @@ class Snapshot:
     @property
     def articles(self) -> dict[str, ArticleInfo]:
         if self._articles is None:
-            self._articles = {a.id: _info(a) for a in self.store.articles()}
+            self._articles = {m.id: _info(m) for m in self.store.article_index()}
         return self._articles
 
     def status(self) -> Any:
@@ -340,22 +341,16 @@ class Snapshot:
                     found.append(
                         Conflict(conflict_kind(text), text, event_id=event.id, date=event.date)
                     )
-            for article_id in self.articles:
-                analysed = self.store.article(article_id)
-                if analysed is None:
-                    continue
-                for sentence in analysed.sentences:
-                    for mention in sentence.time_mentions:
-                        for text in mention.conflicts:
-                            found.append(
-                                Conflict(
-                                    conflict_kind(text),
-                                    f"“{mention.text}”: {text}",
-                                    article_id=article_id,
-                                    sentence=sentence.text,
-                                    date=mention.value,
-                                )
-                            )
+            for c in self.store.time_conflicts():
+                found.append(
+                    Conflict(
+                        conflict_kind(c.conflict),
+                        f"“{c.mention}”: {c.conflict}",
+                        article_id=c.article_id,
+                        sentence=c.sentence,
+                        date=c.value,
+                    )
+                )
             self._conflicts = tuple(found)
         return self._conflicts
 
@@ -377,17 +372,16 @@ class StoreView:
 # --------------------------------------------------------------------------- helpers
 
 
-def _info(article: Article) -> ArticleInfo:
-    published = article.published
+def _info(meta: ArticleMeta) -> ArticleInfo:
     return ArticleInfo(
-        id=article.id,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published=published.value if published else None,
-        granularity=published.granularity if published else None,
-        words=article.word_count,
-        removed_lines=article.removed_lines,
+        id=meta.id,
+        title=meta.title,
+        source=meta.source,
+        url=meta.url,
+        published=meta.published,
+        granularity=meta.granularity,
+        words=meta.words,
+        removed_lines=meta.removed_lines,
     )
 
 

@@ -55,9 +55,10 @@ from dateline.records import (
 )
 from dateline.store.codec import decode_record, encode_record
 from dateline.store.duplicates import StoreDuplicates
+from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
 
-__all__ = ["AddReport", "Store", "StoreStatus"]
+__all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
@@ -100,6 +101,34 @@ class AddReport:
             parts.append(f"{len(self.replaced)} replaced by a changed version")
         parts.append(f"{self.unchanged} already in the store")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """An article's metadata, read from its row (no text, no analysis decoded)."""
+
+    id: str
+    title: str | None
+    url: str | None
+    source: str | None
+    #: The publication date's value and granularity, as ``Article.published`` has them.
+    published: str | None
+    granularity: str | None
+    words: int
+    removed_lines: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeConflict:
+    """A time expression of an article whose reading conflicts with the text (wrong weekday ...)."""
+
+    article_id: str
+    #: The sentence it is in, the expression, its resolved value, what conflicts.
+    sentence: str
+    mention: str
+    value: str
+    conflict: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +360,8 @@ class Store:
         duplicates: StoreDuplicates,
     ) -> int:
         conn = self._conn
+        filters = timeline_stage.load_sentence_filters()
+        rules = quoting_rules(filters)
         with self._transaction():
             for analysed in batch:
                 article = analysed.article
@@ -339,8 +370,8 @@ class Store:
                 day = timeline_stage.published_day(article)
                 seq = conn.execute(
                     "INSERT INTO articles(id, content_hash, version, path, line, title, url, "
-                    "source, published, granularity, published_day, words, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "source, published, granularity, published_day, words, removed_lines, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id,
                         stored_hash.get(article.id) or content_hash(article),
@@ -354,6 +385,7 @@ class Store:
                         pub.granularity if pub else None,
                         day.isoformat() if day else None,
                         article.word_count,
+                        article.removed_lines,
                         run_id,
                     ),
                 ).lastrowid
@@ -366,12 +398,34 @@ class Store:
                     (seq, article.title or "", article.text),
                 )
                 duplicates.add_article(article.id, article.text)
+                self._write_view_rows(analysed, filters, rules)
                 conn.execute(
                     "INSERT INTO abbreviations(article_id, pairs) VALUES (?, ?)",
                     (article.id, json.dumps(abbreviation_pairs(article.text), sort_keys=True)),
                 )
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
         return len(batch)
+
+    def _write_view_rows(
+        self, analysed: AnalysedArticle, filters: timeline_stage.SentenceFilters, rules: str
+    ) -> None:
+        """What views read of one article without decoding its analysis: which sentences the
+        timeline may quote, and its time expressions' conflicts."""
+        article_id = analysed.article.id
+        self._conn.execute(
+            "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
+            (article_id, rules, quotable_flags(analysed, filters)),
+        )
+        self._conn.executemany(
+            "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (article_id, sentence.text, mention.text, mention.value, conflict)
+                for sentence in analysed.sentences
+                for mention in sentence.time_mentions
+                for conflict in mention.conflicts
+            ),
+        )
 
     def _forget(self, article_id: str, duplicates: StoreDuplicates) -> int:
         """Remove the stored version of an article (it is being replaced); returns its version
@@ -390,6 +444,8 @@ class Store:
         )
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM abbreviations WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM quotable WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM time_conflicts WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         duplicates.remove_article(article_id)
         return int(row[2])
@@ -499,8 +555,9 @@ class Store:
             _EventDate(r[0], r[1])
             for r in self._query("SELECT id, date FROM events ORDER BY position")
         ]
+        known = KnownQuotable()
         entries = timeline_stage.build_timeline_entries(
-            self._timeline_articles(matcher.terms, start, end),
+            self._timeline_articles(matcher.terms, start, end, known, quoting_rules(filters)),
             query=query,
             dates=dates,
             sentences=sentences,
@@ -508,6 +565,7 @@ class Store:
             end=end,
             duplicate_groups=groups,
             events=event_dates,
+            known_quotable=known,
         )
         status = self.status()
         params = {
@@ -522,11 +580,17 @@ class Store:
         return Timeline(entries=entries, query=query, report=self.report(), params=params)
 
     def _timeline_articles(
-        self, terms: Iterable[str], start: dt.date | None, end: dt.date | None
+        self,
+        terms: Iterable[str],
+        start: dt.date | None,
+        end: dt.date | None,
+        known: KnownQuotable,
+        rules: str,
     ) -> Iterator[AnalysedArticle]:
         """Stored analyses in id order, narrowed by the full-text index and publication day;
-        article texts are dropped (the timeline reads sentences), so memory holds sentences."""
-        where, params = ["1"], []
+        article texts are dropped (the timeline reads sentences), so memory holds sentences.
+        Each article's quotable flags stored under ``rules`` go into ``known`` as it is read."""
+        where, params = ["1"], [rules]
         match = fts_query(terms)
         if match:
             where.append("a.seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)")
@@ -538,15 +602,19 @@ class Store:
             where.append("(a.published_day IS NULL OR a.published_day <= ?)")
             params.append(end.isoformat())
         cursor = self._conn.execute(
-            "SELECT a.id, an.record FROM articles a JOIN analyses an ON an.article_id = a.id "
+            "SELECT a.id, an.record, q.flags FROM articles a "
+            "JOIN analyses an ON an.article_id = a.id "
+            "LEFT JOIN quotable q ON q.article_id = a.id AND q.rules = ? "
             f"WHERE {' AND '.join(where)} ORDER BY a.id",
             params,
         )
         while rows := cursor.fetchmany(_READ_BATCH):
-            for article_id, blob in rows:
+            for article_id, blob, flags in rows:
                 analysed: AnalysedArticle = decode_record(
                     blob, f"{self.path}: article {article_id!r}"
                 )
+                if flags is not None:
+                    known.add(article_id, flags)
                 yield dataclasses.replace(
                     analysed, article=dataclasses.replace(analysed.article, text="")
                 )
@@ -634,6 +702,26 @@ class Store:
         while rows := cursor.fetchmany(_READ_BATCH):
             for article_id, blob in rows:
                 yield decode_record(blob, f"{self.path}: article {article_id!r}").article
+
+    def article_index(self) -> Iterator[ArticleMeta]:
+        """Every stored article's metadata, in id order, from the article rows alone."""
+        cursor = self._conn.execute(
+            "SELECT id, title, url, source, published, granularity, words, removed_lines, path "
+            "FROM articles ORDER BY id"
+        )
+        while rows := cursor.fetchmany(_READ_BATCH):
+            for row in rows:
+                yield ArticleMeta(*row)
+
+    def time_conflicts(self) -> tuple[TimeConflict, ...]:
+        """Every conflict of a stored time expression: by article id, then in text order."""
+        return tuple(
+            TimeConflict(*row)
+            for row in self._query(
+                "SELECT article_id, sentence, mention, value, conflict FROM time_conflicts "
+                "ORDER BY article_id, rowid"
+            )
+        )
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]
