@@ -20,7 +20,7 @@ from dateline.cli import cli
 from dateline.dedup import NearDuplicateIndex
 from dateline.errors import StoreError
 from dateline.pipeline import Corpus
-from dateline.store import Store, fts_query
+from dateline.store import RecordCache, Store, fts_query
 from dateline.store.codec import decode_record
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quoting_rules
@@ -423,3 +423,30 @@ def test_a_store_of_an_older_schema_is_refused_with_how_to_rebuild(
         assert "older dateline" in message and "schema 1" in message
         assert "dateline add" in message and str(path) in message
     assert path.read_bytes() == before
+
+
+def test_a_record_cache_gives_the_same_timelines_and_never_a_replaced_version(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    story = corpus / "story.txt"
+    story.write_text("date 2024-03-07\nThe ministers met in Lisbon today to discuss the cable.\n")
+    (corpus / "other.txt").write_text("date 2024-03-08\nThe committee met in Rabat on Friday.\n")
+    records = RecordCache()
+    with Store(tmp_path / "s.db") as store:
+        store.add([corpus])
+        plain = store.timeline()
+        assert store.timeline(records=records) == plain and len(records) == 2
+        assert store.timeline(records=records) == plain  # from the cache this time
+        story.write_text(
+            "date 2024-03-07\nThe ministers met in Porto today and signed the cable deal.\n"
+        )
+        store.add([corpus])
+        changed = store.timeline(records=records)
+        assert changed == store.timeline()
+        assert "Porto" in changed.entries[0].sentences[0].text
+    small = RecordCache(limit=1)
+    with Store(tmp_path / "s.db", read_only=True) as store:
+        assert store.timeline(records=small) == changed and len(small) == 1
+        assert store.timeline(records=small) == changed

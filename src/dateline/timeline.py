@@ -737,9 +737,10 @@ def build_timeline_entries(
     # The dates that may be used (a margin over ``dates`` for those left without a quotable line),
     # each with its pool of quotable candidates.
     quotable: dict[tuple[str, int], bool] = {}
+    known = known_quotable if known_quotable is not None else {}
     heads: list[tuple[_DateEvidence, list[_Candidate]]] = []
     for ev in ordered:
-        pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known_quotable or {})
+        pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known)
         if pool:
             heads.append((ev, pool))
         if len(heads) >= dates + MARGIN_DATES:

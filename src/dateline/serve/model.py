@@ -5,6 +5,9 @@
 articles) the old snapshot is dropped and a new one is built lazily, so a reload shows the new
 data without a restart. A snapshot holds only derived indexes (ids → records, article metadata,
 conflicts); its caches live on the instance and die with it, nothing is kept at module level.
+The :class:`StoreView` also keeps the analyses that timeline views decoded
+(:class:`dateline.store.RecordCache`, keyed by content, bounded), so that a new view does not
+decode them again.
 
 Computed here from the store's calls, because the store does not offer them: article volume per
 period (from each article's ``published``), events per period (from each event's ``date``), the
@@ -30,7 +33,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.serve.params import ViewParams
-from dateline.store import ArticleMeta, TimeConflict
+from dateline.store import ArticleMeta, RecordCache, TimeConflict
 from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
@@ -52,6 +55,7 @@ class StoreReader(Protocol):
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
+        records: RecordCache | None = None,
     ) -> Timeline: ...
     @property
     def events(self) -> tuple[Event, ...]: ...
@@ -161,9 +165,12 @@ def conflict_kind(text: str) -> str:
 class Snapshot:
     """Indexes over one generation of the store, built on first use."""
 
-    def __init__(self, store: StoreReader, generation: int) -> None:
+    def __init__(
+        self, store: StoreReader, generation: int, records: RecordCache | None = None
+    ) -> None:
         self.store = store
         self.generation = generation
+        self.records = records
         self.events: tuple[Event, ...] = store.events
         self.events_by_id = {e.id: e for e in self.events}
         self.entities: tuple[Entity, ...] = store.entities
@@ -230,6 +237,7 @@ class Snapshot:
             sentences=params.sentences,
             start=params.start,
             end=params.end,
+            records=self.records,
         )
         self._timelines[key] = timeline
         while len(self._timelines) > TIMELINE_CACHE_SIZE:
@@ -361,11 +369,13 @@ class StoreView:
     def __init__(self, store: StoreReader) -> None:
         self.store = store
         self._snapshot: Snapshot | None = None
+        #: Decoded analyses for timeline views; kept across generations (keyed by content).
+        self.records = RecordCache()
 
     def snapshot(self) -> Snapshot:
         generation = self.store.generation
         if self._snapshot is None or self._snapshot.generation != generation:
-            self._snapshot = Snapshot(self.store, generation)
+            self._snapshot = Snapshot(self.store, generation, self.records)
         return self._snapshot
 
 

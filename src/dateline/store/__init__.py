@@ -58,7 +58,7 @@ from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
 
-__all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict"]
+__all__ = ["AddReport", "ArticleMeta", "RecordCache", "Store", "StoreStatus", "TimeConflict"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
@@ -129,6 +129,31 @@ class TimeConflict:
     mention: str
     value: str
     conflict: str
+
+
+class RecordCache:
+    """Analyses a long-lived reader (the web app) keeps decoded between timeline views.
+
+    Decoding the stored analyses is the largest part of a new view over a whole store; with a
+    cache only the first view decodes them. Keyed by article id and content hash, so a replaced
+    article is a new key and a cache outlives ``add``s. Holds at most ``limit`` articles (about
+    25 kB each on Timeline17: the default is at most about 250 MB); past it, views decode the
+    rest as they would without a cache.
+    """
+
+    def __init__(self, limit: int = 10_000) -> None:
+        self.limit = limit
+        self._records: dict[tuple[str, str], AnalysedArticle] = {}
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    def get(self, key: tuple[str, str]) -> AnalysedArticle | None:
+        return self._records.get(key)
+
+    def put(self, key: tuple[str, str], analysed: AnalysedArticle) -> None:
+        if len(self._records) < self.limit:
+            self._records[key] = analysed
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,9 +564,11 @@ class Store:
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
+        records: RecordCache | None = None,
     ) -> Timeline:
         """The timeline of what is stored, without NLP: the same stage ``build`` uses, fed the
-        articles that match ``query`` and the date window, streamed from the store."""
+        articles that match ``query`` and the date window, streamed from the store (decoded
+        analyses are kept in and taken from ``records`` when given)."""
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
                 f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
@@ -557,7 +584,9 @@ class Store:
         ]
         known = KnownQuotable()
         entries = timeline_stage.build_timeline_entries(
-            self._timeline_articles(matcher.terms, start, end, known, quoting_rules(filters)),
+            self._timeline_articles(
+                matcher.terms, start, end, known, quoting_rules(filters), records
+            ),
             query=query,
             dates=dates,
             sentences=sentences,
@@ -586,9 +615,11 @@ class Store:
         end: dt.date | None,
         known: KnownQuotable,
         rules: str,
+        records: RecordCache | None,
     ) -> Iterator[AnalysedArticle]:
         """Stored analyses in id order, narrowed by the full-text index and publication day;
-        article texts are dropped (the timeline reads sentences), so memory holds sentences.
+        article texts and event mentions are dropped (the timeline reads sentences), so memory
+        holds sentences.
         Each article's quotable flags stored under ``rules`` go into ``known`` as it is read."""
         where, params = ["1"], [rules]
         match = fts_query(terms)
@@ -602,22 +633,31 @@ class Store:
             where.append("(a.published_day IS NULL OR a.published_day <= ?)")
             params.append(end.isoformat())
         cursor = self._conn.execute(
-            "SELECT a.id, an.record, q.flags FROM articles a "
+            "SELECT a.id, a.content_hash, an.record, q.flags FROM articles a "
             "JOIN analyses an ON an.article_id = a.id "
             "LEFT JOIN quotable q ON q.article_id = a.id AND q.rules = ? "
             f"WHERE {' AND '.join(where)} ORDER BY a.id",
             params,
         )
         while rows := cursor.fetchmany(_READ_BATCH):
-            for article_id, blob, flags in rows:
+            for article_id, digest, blob, flags in rows:
+                if flags is not None:
+                    known.add(article_id, flags)
+                cached = records.get((article_id, digest)) if records is not None else None
+                if cached is not None:
+                    yield cached
+                    continue
                 analysed: AnalysedArticle = decode_record(
                     blob, f"{self.path}: article {article_id!r}"
                 )
-                if flags is not None:
-                    known.add(article_id, flags)
-                yield dataclasses.replace(
-                    analysed, article=dataclasses.replace(analysed.article, text="")
+                analysed = dataclasses.replace(
+                    analysed,
+                    article=dataclasses.replace(analysed.article, text=""),
+                    event_mentions=(),
                 )
+                if records is not None:
+                    records.put((article_id, digest), analysed)
+                yield analysed
 
     def status(self) -> StoreStatus:
         one = lambda sql: self._query(sql)[0][0]  # noqa: E731
