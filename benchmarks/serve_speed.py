@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import socket
 import statistics
 import sys
@@ -87,6 +88,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     build_seconds = None
     if not args.store.exists():
         build_seconds = build(args.store, args.t17, args.workers)
@@ -116,6 +118,9 @@ def main() -> None:
             "timeline": "/",
             "timeline query": "/?query=" + quote("oil spill"),
             "timeline range": "/?start=2010-05-01&end=2010-05-31",
+            "timeline query 2": "/?query=" + quote("earthquake"),
+            "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
+            "timeline 15x3": "/?dates=15&sentences=3",
             "volume api": "/api/volume",
             "timeline api": "/api/timeline?dates=10",
             "events list": "/events",
@@ -143,6 +148,10 @@ def main() -> None:
             print(f"{name:<16} {code:>6} {size / 1024:>8.1f} {cold:>9.1f} {median:>17.1f}")
         slow = [n for n, f in figures.items() if f["warm_ms"] > TARGET_MS]
         print(f"warm pages over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
+        slow = [n for n, f in figures.items() if f["cold_ms"] > TARGET_MS]
+        print(f"cold pages (a new view) over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
+        load_after = os.getloadavg()
+        print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
     finally:
         conn.close()
         server.should_exit = True
@@ -161,6 +170,8 @@ def main() -> None:
                 "first_request_ms": round(first_ms, 1),
                 "article_list_all_pages_ms": round(articles_ms, 1),
                 "target_ms": TARGET_MS,
+                "load_before": round(load_before[0], 2),
+                "load_after": round(load_after[0], 2),
                 "pages": figures,
             }
         )

@@ -314,6 +314,19 @@ def _collect_evidence(
             slot.published_units.add(unit)
             slot.article_ids.add(article.id)
         for sentence, relevant in zip(analysed.sentences, on_query, strict=True):
+            if not sentence.time_mentions:  # most sentences: no date of their own
+                if pub_day is not None:
+                    day_slot(pub_day).candidates.append(
+                        _Candidate(sentence, article, "", False, relevant)
+                    )
+                    # News is mostly reported the day after: an undated sentence of an article's
+                    # lede may tell what happened the day before it was published.
+                    before = pub_day - datetime.timedelta(days=1)
+                    if sentence.index < LEDE_SENTENCES and _in_range(before, start, end):
+                        day_slot(before).candidates.append(
+                            _Candidate(sentence, article, "", False, relevant)
+                        )
+                continue
             mentioned_days: dict[datetime.date, TimeMention] = {}
             mentioned_periods: dict[str, TimeMention] = {}
             for mention in sentence.time_mentions:
@@ -352,17 +365,6 @@ def _collect_evidence(
                     pslot.mention_units.add(unit)
                     pslot.article_ids.add(article.id)
                 pslot.candidates.append(_Candidate(sentence, article, mention.text, True, relevant))
-            if pub_day is not None and not sentence.time_mentions:
-                day_slot(pub_day).candidates.append(
-                    _Candidate(sentence, article, "", False, relevant)
-                )
-                # News is mostly reported the day after: an undated sentence of an article's
-                # lede may tell what happened the day before it was published.
-                before = pub_day - datetime.timedelta(days=1)
-                if sentence.index < LEDE_SENTENCES and _in_range(before, start, end):
-                    day_slot(before).candidates.append(
-                        _Candidate(sentence, article, "", False, relevant)
-                    )
     return days, periods
 
 
