@@ -57,6 +57,8 @@ _MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR_VALUE = re.compile(r"^(\d{4})$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+#: One alphanumeric character: ``[^\W_]`` is exactly ``str.isalnum`` (``\w`` is isalnum or "_").
+_ALNUM = re.compile(r"[^\W_]")
 
 #: Cosine similarity (TF-IDF) at or above which two sentences count as the same line (syndication).
 SAME_LINE_SIMILARITY = 0.8
@@ -268,7 +270,7 @@ def _opens_sentence(mention: TimeMention, sentence: Sentence) -> bool:
     offset = mention.start - sentence.start
     if offset < 0 or offset > len(sentence.text):
         return False
-    return not any(c.isalnum() for c in sentence.text[:offset])
+    return _ALNUM.search(sentence.text, 0, offset) is None
 
 
 def _period_in_range(period: str, start: datetime.date | None, end: datetime.date | None) -> bool:
