@@ -18,6 +18,7 @@ import argparse
 import http.client
 import json
 import os
+import resource
 import socket
 import statistics
 import sys
@@ -152,6 +153,8 @@ def main() -> None:
         print(f"cold pages (a new view) over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
         load_after = os.getloadavg()
         print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process (app and client) {rss_mb:.0f} MB")
     finally:
         conn.close()
         server.should_exit = True
@@ -172,6 +175,7 @@ def main() -> None:
                 "target_ms": TARGET_MS,
                 "load_before": round(load_before[0], 2),
                 "load_after": round(load_after[0], 2),
+                "peak_rss_mb": round(rss_mb),
                 "pages": figures,
             }
         )
