@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import pickle
@@ -19,13 +20,13 @@ from hypothesis import strategies as st
 
 from dateline.cli import cli
 from dateline.dedup import NearDuplicateIndex
-from dateline.errors import StoreError
+from dateline.errors import ConfigurationError, StoreError
 from dateline.pipeline import Corpus
-from dateline.store import RecordCache, Store, fts_query
+from dateline.store import Store, ViewCache, fts_query
 from dateline.store.codec import decode_record
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quoting_rules
-from dateline.timeline import QueryMatcher, load_sentence_filters
+from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "corpus"
@@ -426,7 +427,7 @@ def test_a_store_of_an_older_schema_is_refused_with_how_to_rebuild(
     assert path.read_bytes() == before
 
 
-def test_a_record_cache_gives_the_same_timelines_and_never_a_replaced_version(
+def test_a_view_cache_gives_the_same_timelines_and_never_a_replaced_version(
     tmp_path: Path,
 ) -> None:
     corpus = tmp_path / "in"
@@ -434,23 +435,23 @@ def test_a_record_cache_gives_the_same_timelines_and_never_a_replaced_version(
     story = corpus / "story.txt"
     story.write_text("date 2024-03-07\nThe ministers met in Lisbon today to discuss the cable.\n")
     (corpus / "other.txt").write_text("date 2024-03-08\nThe committee met in Rabat on Friday.\n")
-    records = RecordCache()
+    cache = ViewCache()
     with Store(tmp_path / "s.db") as store:
         store.add([corpus])
         plain = store.timeline()
-        assert store.timeline(records=records) == plain and len(records) == 2
-        assert store.timeline(records=records) == plain  # from the cache this time
+        assert store.timeline(cache=cache) == plain and len(cache) == 2
+        assert store.timeline(cache=cache) == plain  # from the cache this time
         story.write_text(
             "date 2024-03-07\nThe ministers met in Porto today and signed the cable deal.\n"
         )
         store.add([corpus])
-        changed = store.timeline(records=records)
+        changed = store.timeline(cache=cache)
         assert changed == store.timeline()
         assert "Porto" in changed.entries[0].sentences[0].text
-    small = RecordCache(limit=1)
+    small = ViewCache(limit=1)
     with Store(tmp_path / "s.db", read_only=True) as store:
-        assert store.timeline(records=small) == changed and len(small) == 1
-        assert store.timeline(records=small) == changed
+        assert store.timeline(cache=small) == changed and len(small) == 1
+        assert store.timeline(cache=small) == changed
 
 
 def test_the_stages_alphanumeric_pattern_is_str_isalnum() -> None:
@@ -463,3 +464,24 @@ def test_the_stages_alphanumeric_pattern_is_str_isalnum() -> None:
         c for c in map(chr, range(sys.maxunicode + 1)) if bool(_ALNUM.match(c)) != c.isalnum()
     ]
     assert differ == []
+
+
+def test_kept_evidence_gives_the_timeline_of_every_dates_and_sentences(
+    example_store: Path,
+) -> None:
+    cache = ViewCache()
+    views = [
+        {"dates": 8},
+        {"dates": 3, "sentences": 1},
+        {"query": "cable", "dates": 5},
+        {"query": "cable", "dates": 2, "sentences": 3},
+        {"dates": 4, "start": dt.date(2024, 3, 1), "end": dt.date(2024, 3, 31)},
+        {"dates": 6, "start": dt.date(2024, 3, 1), "end": dt.date(2024, 3, 31)},
+    ]
+    with Store(example_store, read_only=True) as store:
+        for view in views:
+            assert store.timeline(cache=cache, **view) == store.timeline(**view)
+        assert len(cache._evidence) == 3  # one per query and range
+        evidence, _known = next(iter(cache._evidence.values()))
+    with pytest.raises(ConfigurationError, match="another view"):
+        build_timeline_entries((), query="other", dates=3, sentences=1, evidence=evidence)

@@ -709,6 +709,7 @@ def build_timeline_entries(
     line_observer: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None]
     | None = None,
     known_quotable: Mapping[tuple[str, int], bool] | None = None,
+    evidence: TimelineEvidence | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
 
@@ -717,7 +718,9 @@ def build_timeline_entries(
     syndicated copies count once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
     entry of their date. ``known_quotable`` gives ``SentenceFilters.is_quotable`` of sentences,
     by (article id, sentence index), when already known (the store keeps it): the result is the
-    same, only sentences missing from it are tested.
+    same, only sentences missing from it are tested. ``evidence`` is what
+    :func:`collect_timeline_evidence` collected from ``articles`` for the same query, range and
+    groups, when the caller kept it (then ``articles`` is not read): the result is the same.
     """
     if dates <= 0 or sentences <= 0:
         raise ConfigurationError(
@@ -727,7 +730,13 @@ def build_timeline_entries(
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
     if line_scorer is None:
         line_scorer = load_line_scorer()
-    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
+    if evidence is None:
+        evidence = collect_timeline_evidence(
+            articles, query=query, start=start, end=end, duplicate_groups=duplicate_groups
+        )
+    elif (evidence.terms, evidence.start, evidence.end) != (matcher.terms, start, end):
+        raise ConfigurationError("the timeline evidence given was collected for another view")
+    days, periods = evidence.days, evidence.periods
     day_scores = _score_days(days, weights)
     score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
     ranked = [days[d] for d in _rank_days(day_scores, days)]
@@ -791,6 +800,33 @@ def build_timeline_entries(
             )
         )
     return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvidence:
+    """What the timeline collects from the articles for one query, date range and set of
+    duplicate groups: every date's support and candidate sentences. It does not depend on
+    ``dates`` or ``sentences``, so a caller showing many views of one corpus may keep it."""
+
+    terms: frozenset[str]
+    start: datetime.date | None
+    end: datetime.date | None
+    days: dict[datetime.date, _DateEvidence]
+    periods: dict[str, _DateEvidence]
+
+
+def collect_timeline_evidence(
+    articles: Iterable[AnalysedArticle],
+    *,
+    query: str | None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    duplicate_groups: Sequence[DuplicateGroup] = (),
+) -> TimelineEvidence:
+    """The first step of :func:`build_timeline_entries` on its own (reads ``articles`` once)."""
+    matcher = QueryMatcher.from_query(query, load_sentence_filters().query_stopwords)
+    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
+    return TimelineEvidence(matcher.terms, start, end, days, periods)
 
 
 #: Sentences of an article's lede: undated ones are also candidates for the day before it was

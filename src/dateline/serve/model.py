@@ -6,8 +6,9 @@ articles) the old snapshot is dropped and a new one is built lazily, so a reload
 data without a restart. A snapshot holds only derived indexes (ids → records, article metadata,
 conflicts); its caches live on the instance and die with it, nothing is kept at module level.
 The :class:`StoreView` also keeps the analyses that timeline views decoded
-(:class:`dateline.store.RecordCache`, keyed by content, bounded), so that a new view does not
-decode them again.
+and the evidence of its last few views (:class:`dateline.store.ViewCache`, bounded), so that a
+new view does not decode them again, and another ``dates``/``sentences`` of a view does not
+collect its evidence again.
 
 Computed here from the store's calls, because the store does not offer them: article volume per
 period (from each article's ``published``), events per period (from each event's ``date``), the
@@ -33,7 +34,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.serve.params import ViewParams
-from dateline.store import ArticleMeta, RecordCache, TimeConflict
+from dateline.store import ArticleMeta, TimeConflict, ViewCache
 from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
@@ -55,7 +56,7 @@ class StoreReader(Protocol):
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
-        records: RecordCache | None = None,
+        cache: ViewCache | None = None,
     ) -> Timeline: ...
     @property
     def events(self) -> tuple[Event, ...]: ...
@@ -165,12 +166,10 @@ def conflict_kind(text: str) -> str:
 class Snapshot:
     """Indexes over one generation of the store, built on first use."""
 
-    def __init__(
-        self, store: StoreReader, generation: int, records: RecordCache | None = None
-    ) -> None:
+    def __init__(self, store: StoreReader, generation: int, cache: ViewCache | None = None) -> None:
         self.store = store
         self.generation = generation
-        self.records = records
+        self.cache = cache
         self.events: tuple[Event, ...] = store.events
         self.events_by_id = {e.id: e for e in self.events}
         self.entities: tuple[Entity, ...] = store.entities
@@ -237,7 +236,7 @@ class Snapshot:
             sentences=params.sentences,
             start=params.start,
             end=params.end,
-            records=self.records,
+            cache=self.cache,
         )
         self._timelines[key] = timeline
         while len(self._timelines) > TIMELINE_CACHE_SIZE:
@@ -369,13 +368,13 @@ class StoreView:
     def __init__(self, store: StoreReader) -> None:
         self.store = store
         self._snapshot: Snapshot | None = None
-        #: Decoded analyses for timeline views; kept across generations (keyed by content).
-        self.records = RecordCache()
+        #: Decoded analyses and recent views' evidence (keyed by content and generation).
+        self.cache = ViewCache()
 
     def snapshot(self) -> Snapshot:
         generation = self.store.generation
         if self._snapshot is None or self._snapshot.generation != generation:
-            self._snapshot = Snapshot(self.store, generation, self.records)
+            self._snapshot = Snapshot(self.store, generation, self.cache)
         return self._snapshot
 
 

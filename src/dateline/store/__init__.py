@@ -58,7 +58,7 @@ from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
 
-__all__ = ["AddReport", "ArticleMeta", "RecordCache", "Store", "StoreStatus", "TimeConflict"]
+__all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
@@ -131,21 +131,28 @@ class TimeConflict:
     conflict: str
 
 
-class RecordCache:
-    """Analyses a long-lived reader (the web app) keeps decoded between timeline views.
+class ViewCache:
+    """What a long-lived reader (the web app) keeps between timeline views of a store.
 
-    Decoding the stored analyses is the largest part of a new view over a whole store; with a
-    cache only the first view decodes them. Keyed by article id and content hash, so a replaced
-    article is a new key and a cache outlives ``add``s. Holds at most ``limit`` articles (about
-    25 kB each on Timeline17: the default is at most about 250 MB); past it, views decode the
-    rest as they would without a cache.
+    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
+      they outlive ``add``s): decoding them is the largest part of a new view over a whole store.
+      At most ``limit`` articles (about 25 kB each on Timeline17: at most about 250 MB by
+      default); past it, views decode the rest as they would without a cache.
+    * The evidence of the last ``views`` (store generation, query terms, date range), with the
+      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips reading
+      and collecting altogether (``timeline.collect_timeline_evidence``).
     """
 
-    def __init__(self, limit: int = 10_000) -> None:
+    def __init__(self, limit: int = 10_000, views: int = 4) -> None:
         self.limit = limit
+        self.views = views
         self._records: dict[tuple[str, str], AnalysedArticle] = {}
+        self._evidence: dict[
+            tuple[Any, ...], tuple[timeline_stage.TimelineEvidence, KnownQuotable]
+        ] = {}
 
     def __len__(self) -> int:
+        """How many decoded analyses are kept."""
         return len(self._records)
 
     def get(self, key: tuple[str, str]) -> AnalysedArticle | None:
@@ -154,6 +161,24 @@ class RecordCache:
     def put(self, key: tuple[str, str], analysed: AnalysedArticle) -> None:
         if len(self._records) < self.limit:
             self._records[key] = analysed
+
+    def evidence(
+        self, key: tuple[Any, ...]
+    ) -> tuple[timeline_stage.TimelineEvidence, KnownQuotable] | None:
+        found = self._evidence.pop(key, None)
+        if found is not None:
+            self._evidence[key] = found  # most recently used last
+        return found
+
+    def keep_evidence(
+        self,
+        key: tuple[Any, ...],
+        evidence: timeline_stage.TimelineEvidence,
+        known: KnownQuotable,
+    ) -> None:
+        self._evidence[key] = (evidence, known)
+        while len(self._evidence) > self.views:
+            del self._evidence[next(iter(self._evidence))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,11 +589,11 @@ class Store:
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
-        records: RecordCache | None = None,
+        cache: ViewCache | None = None,
     ) -> Timeline:
         """The timeline of what is stored, without NLP: the same stage ``build`` uses, fed the
         articles that match ``query`` and the date window, streamed from the store (decoded
-        analyses are kept in and taken from ``records`` when given)."""
+        analyses and recent views' evidence are kept in and taken from ``cache`` when given)."""
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
                 f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
@@ -582,11 +607,25 @@ class Store:
             _EventDate(r[0], r[1])
             for r in self._query("SELECT id, date FROM events ORDER BY position")
         ]
-        known = KnownQuotable()
+        rules = quoting_rules(filters)
+        # A view's evidence depends on the stored articles, groups and quoting rules.
+        key = (self.generation, rules, matcher.terms, start, end)
+        kept = cache.evidence(key) if cache is not None else None
+        if kept is None:
+            known = KnownQuotable()
+            evidence = timeline_stage.collect_timeline_evidence(
+                self._timeline_articles(matcher.terms, start, end, known, rules, cache),
+                query=query,
+                start=start,
+                end=end,
+                duplicate_groups=groups,
+            )
+            if cache is not None:
+                cache.keep_evidence(key, evidence, known)
+        else:
+            evidence, known = kept
         entries = timeline_stage.build_timeline_entries(
-            self._timeline_articles(
-                matcher.terms, start, end, known, quoting_rules(filters), records
-            ),
+            (),
             query=query,
             dates=dates,
             sentences=sentences,
@@ -595,6 +634,7 @@ class Store:
             duplicate_groups=groups,
             events=event_dates,
             known_quotable=known,
+            evidence=evidence,
         )
         status = self.status()
         params = {
@@ -615,7 +655,7 @@ class Store:
         end: dt.date | None,
         known: KnownQuotable,
         rules: str,
-        records: RecordCache | None,
+        cache: ViewCache | None,
     ) -> Iterator[AnalysedArticle]:
         """Stored analyses in id order, narrowed by the full-text index and publication day;
         article texts and event mentions are dropped (the timeline reads sentences), so memory
@@ -643,7 +683,7 @@ class Store:
             for article_id, digest, blob, flags in rows:
                 if flags is not None:
                     known.add(article_id, flags)
-                cached = records.get((article_id, digest)) if records is not None else None
+                cached = cache.get((article_id, digest)) if cache is not None else None
                 if cached is not None:
                     yield cached
                     continue
@@ -655,8 +695,8 @@ class Store:
                     article=dataclasses.replace(analysed.article, text=""),
                     event_mentions=(),
                 )
-                if records is not None:
-                    records.put((article_id, digest), analysed)
+                if cache is not None:
+                    cache.put((article_id, digest), analysed)
                 yield analysed
 
     def status(self) -> StoreStatus:
