@@ -3,7 +3,7 @@
 Builds the store once with ``Store.add`` (about 2–3 minutes of CPU; reused when the file
 exists), serves it with uvicorn on 127.0.0.1 in a thread, and times each page over HTTP with
 keep-alive: the first request of a view (``cold``: it computes the view and fills the
-per-generation caches) and the median of ``--repeat`` further requests (``warm``). The app starts
+caches; the new views are new queries, date ranges, and dates/sentences of a view already seen) and the median of ``--repeat`` further requests (``warm``). The app starts
 as ``dateline serve`` starts it (warm start: the default timeline is computed before listening,
 so its first request is already warm); start-up time is printed. The last line
 is one JSON object with every figure.
@@ -121,6 +121,7 @@ def main() -> None:
             "timeline range": "/?start=2010-05-01&end=2010-05-31",
             "timeline query 2": "/?query=" + quote("earthquake"),
             "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
+            "range 2, 15x3": "/?start=2011-02-01&end=2011-03-15&dates=15&sentences=3",
             "timeline 15x3": "/?dates=15&sentences=3",
             "volume api": "/api/volume",
             "timeline api": "/api/timeline?dates=10",

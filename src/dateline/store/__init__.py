@@ -143,7 +143,7 @@ class ViewCache:
       and collecting altogether (``timeline.collect_timeline_evidence``).
     """
 
-    def __init__(self, limit: int = 10_000, views: int = 4) -> None:
+    def __init__(self, limit: int = 10_000, views: int = 8) -> None:
         self.limit = limit
         self.views = views
         self._records: dict[tuple[str, str], AnalysedArticle] = {}
