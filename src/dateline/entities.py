@@ -43,7 +43,14 @@ from rapidfuzz import fuzz, process
 
 from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
-from dateline.records import AnalysedArticle, Entity, EntityMentionRef, Role
+from dateline.records import (
+    AnalysedArticle,
+    ArticleNames,
+    Entity,
+    EntityMentionRef,
+    NameMention,
+    Role,
+)
 from dateline.unionfind import UnionFind
 
 #: NER labels that become entities, and the class they are compared within.
@@ -248,6 +255,10 @@ class _Mention:
     label: str
     cls: str
     published: str | None
+    #: ``person_key(text)``, computed once per distinct text (it is read many times).
+    pkey: frozenset[str]
+    #: Title phrases written around the mention (:func:`role_candidates`).
+    roles: tuple[str, ...]
 
 
 def abbreviation_pairs(text: str) -> dict[str, str]:
@@ -255,6 +266,55 @@ def abbreviation_pairs(text: str) -> dict[str, str]:
     work, so a store computes it once per article (see ``resolve_entities(abbreviations=)``)."""
     pairs = schwartz_hearst.extract_abbreviation_definition_pairs(doc_text=text)
     return {str(short): str(long) for short, long in pairs.items()}
+
+
+def role_candidates(
+    text: str, start: int, end: int, name: str, titles: TitleLexicon
+) -> tuple[str, ...]:
+    """The title phrases around a name in its article, in the order roles prefer them: before it,
+    after it (an appositive), lower-case before it, and titles inside the span ("Minister X")."""
+    inner_title = []
+    for word in name.split():
+        if word.strip(".,").lower() in titles.title_words:
+            inner_title.append(word)
+        else:
+            break
+    found = (
+        role_before(text, start, titles),
+        role_after(text, end, titles),
+        role_before_lowercase(text, start, titles),
+        " ".join(inner_title) if inner_title else None,
+    )
+    return tuple(title for title in found if title)
+
+
+def article_names(
+    analysed: AnalysedArticle,
+    titles: TitleLexicon = TITLES,
+    *,
+    abbreviations: Mapping[str, str] | None = None,
+) -> ArticleNames:
+    """The per-article part of entity resolution: plausible name mentions with the title
+    phrases around them, and the abbreviations the text defines. A store computes it once per
+    article, so resolving entities over the corpus reads no article text."""
+    article = analysed.article
+    mentions = []
+    for sentence in analysed.sentences:
+        for entity in sentence.entities:
+            cls = ENTITY_CLASSES.get(entity.label)
+            if cls is None or not _plausible_name(entity.text, cls, titles):
+                continue
+            roles = role_candidates(article.text, entity.start, entity.end, entity.text, titles)
+            mentions.append(
+                NameMention(entity.start, entity.end, entity.text, entity.label, cls, roles)
+            )
+    pairs = abbreviation_pairs(article.text) if abbreviations is None else abbreviations
+    return ArticleNames(
+        article_id=article.id,
+        published=article.published.value if article.published else None,
+        mentions=tuple(mentions),
+        abbreviations=tuple(sorted(pairs.items())),
+    )
 
 
 def resolve_entities(
@@ -268,32 +328,37 @@ def resolve_entities(
     ``abbreviations`` (article id → :func:`abbreviation_pairs` of its text) saves finding them
     again; articles missing from it get theirs found here.
     """
+    known = abbreviations or {}
+    return resolve_article_names(
+        (article_names(a, titles, abbreviations=known.get(a.article.id)) for a in articles),
+        titles,
+    )
+
+
+def resolve_article_names(
+    articles: Iterable[ArticleNames], titles: TitleLexicon = TITLES
+) -> EntityIndex:
+    """:func:`resolve_entities` over the per-article parts (:func:`article_names`): what a
+    store runs after an add, from stored records, without texts."""
     mentions: list[_Mention] = []
-    texts: dict[str, str] = {}
-    for analysed in articles:
-        article = analysed.article
-        texts[article.id] = article.text
-        published = article.published.value if article.published else None
-        for sentence in analysed.sentences:
-            for entity in sentence.entities:
-                cls = ENTITY_CLASSES.get(entity.label)
-                if cls is None or not _plausible_name(entity.text, cls, titles):
-                    continue
-                key = (article.id, entity.start, entity.end)
-                mentions.append(_Mention(key, entity.text, entity.label, cls, published))
+    person_keys: dict[str, frozenset[str]] = {}
+    defined_by_article: dict[str, dict[str, str]] = {}
+    for names in articles:
+        defined_by_article[names.article_id] = dict(names.abbreviations)
+        for n in names.mentions:
+            pkey = person_keys.get(n.text)
+            if pkey is None:
+                pkey = person_keys[n.text] = person_key(n.text, titles)
+            key = (names.article_id, n.start, n.end)
+            mentions.append(_Mention(key, n.text, n.label, n.cls, names.published, pkey, n.roles))
     _relabel_stray_surnames(mentions, titles)
     clusters = UnionFind[MentionKey]()
     for m in mentions:
         clusters.add(m.key)
     _cluster_people(mentions, clusters, titles)
     extra_aliases: dict[MentionKey, set[str]] = defaultdict(set)
-    known = abbreviations or {}
-    defined_by_article = {
-        article_id: known[article_id] if article_id in known else abbreviation_pairs(text)
-        for article_id, text in texts.items()
-    }
     _cluster_organisations(mentions, clusters, defined_by_article, titles, extra_aliases)
-    return _build_index(mentions, clusters, texts, titles, extra_aliases)
+    return _build_index(mentions, clusters, titles, extra_aliases)
 
 
 def _plausible_name(text: str, cls: str, titles: TitleLexicon) -> bool:
@@ -322,14 +387,14 @@ def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> N
     corpus_full: set[frozenset[str]] = set()
     for m in mentions:
         if m.cls == "PERSON":
-            key = person_key(m.text, titles)
+            key = m.pkey
             if len(key) >= 2:
                 person_keys[m.key[0]].append(key)
                 corpus_full.add(key)
     for m in mentions:
         if m.cls == "PERSON":
             continue
-        key = person_key(m.text, titles)
+        key = m.pkey
         # "conveyed by Singh" (GPE), "Nadia El Fassi" (ORG): part of, or all of, a person's
         # name in the same article; or exactly a full name seen as a person elsewhere.
         in_article = any(key <= full for full in person_keys[m.key[0]])
@@ -341,12 +406,12 @@ def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> N
 def _cluster_people(
     mentions: list[_Mention], clusters: UnionFind[MentionKey], titles: TitleLexicon
 ) -> None:
-    people = [m for m in mentions if m.cls == "PERSON" and person_key(m.text, titles)]
+    people = [m for m in mentions if m.cls == "PERSON" and m.pkey]
     full_by_key: dict[frozenset[str], list[_Mention]] = defaultdict(list)
     by_article: dict[str, list[_Mention]] = defaultdict(list)
     for m in people:
         by_article[m.key[0]].append(m)
-        key = person_key(m.text, titles)
+        key = m.pkey
         if len(key) >= 2:
             full_by_key[key].append(m)
     # Same full name (any order, any article) → one person.
@@ -361,12 +426,12 @@ def _cluster_people(
     unresolved: list[_Mention] = []
     for article_id in sorted(by_article):
         in_article = sorted(by_article[article_id], key=lambda m: m.key[1])
-        full = [m for m in in_article if len(person_key(m.text, titles)) >= 2]
+        full = [m for m in in_article if len(m.pkey) >= 2]
         for m in in_article:
-            key = person_key(m.text, titles)
+            key = m.pkey
             if len(key) >= 2:
                 # "El Fassi" after "Nadia El Fassi": part of a longer name in the same article.
-                longer = [f for f in full if key < person_key(f.text, titles)]
+                longer = [f for f in full if key < f.pkey]
                 if longer:
                     before = [f for f in longer if f.key[1] < m.key[1]]
                     clusters.union((before[-1] if before else longer[0]).key, m.key)
@@ -387,7 +452,7 @@ def _cluster_people(
             corpus_full[token].add(root)
     lone_groups: dict[tuple[str, str], _Mention] = {}
     for m in unresolved:
-        token = next(iter(person_key(m.text, titles)))
+        token = next(iter(m.pkey))
         owners = corpus_full.get(token, set())
         if len(owners) == 1:
             clusters.union(next(iter(owners)), m.key)
@@ -411,18 +476,17 @@ def _similar_pairs(names: Sequence[str], cutoff: float) -> list[tuple[int, int]]
 def _nearest_full_name(
     mention: _Mention, token: str, full: Sequence[_Mention], titles: TitleLexicon
 ) -> _Mention | None:
-    exact = [f for f in full if token in person_key(f.text, titles)]
+    exact = [f for f in full if token in f.pkey]
     candidates = exact or [
         f
         for f in full
-        if any(fuzz.ratio(token, t) >= PERSON_FUZZY_RATIO for t in person_key(f.text, titles))
-        and len(token) >= 5
+        if any(fuzz.ratio(token, t) >= PERSON_FUZZY_RATIO for t in f.pkey) and len(token) >= 5
     ]
     if not candidates:
         return None
     earlier = [f for f in candidates if f.key[1] < mention.key[1]]
     pool = earlier or candidates
-    distinct = {person_key(f.text, titles) for f in pool}
+    distinct = {f.pkey for f in pool}
     if len(distinct) > 1 and not earlier:
         return None
     return max(pool, key=lambda f: f.key[1]) if earlier else pool[0]
@@ -498,41 +562,21 @@ def _canonical_name(members: Sequence[_Mention], cls: str, titles: TitleLexicon)
     return max(counts, key=lambda n: (counts[n], len(n), n))
 
 
-def _roles(
-    members: Sequence[_Mention], texts: Mapping[str, str], titles: TitleLexicon
-) -> tuple[Role, ...]:
+def _roles(members: Sequence[_Mention], titles: TitleLexicon) -> tuple[Role, ...]:
     found: dict[tuple[str, str | None], Role] = {}
     for m in sorted(members, key=lambda x: x.key):
-        article_id, start, end = m.key
-        text = texts[article_id]
-        inner = m.text.split()
-        inner_title = []
-        for word in inner:
-            if word.strip(".,").lower() in titles.title_words:
-                inner_title.append(word)
-            else:
-                break
-        candidates = [
-            role_before(text, start, titles),
-            role_after(text, end, titles),
-            role_before_lowercase(text, start, titles),
-            " ".join(inner_title) if inner_title else None,
-        ]
-        for title in candidates:
-            if not title:
-                continue
+        for title in m.roles:
             words = [w for w in title.split() if w.strip(".").lower() not in titles.honorifics]
             if not words:
                 continue
             title = " ".join(words)
-            found.setdefault((title.lower(), m.published), Role(title, m.published, article_id))
+            found.setdefault((title.lower(), m.published), Role(title, m.published, m.key[0]))
     return tuple(sorted(found.values(), key=lambda r: (r.date or "", r.title)))
 
 
 def _build_index(
     mentions: list[_Mention],
     clusters: UnionFind[MentionKey],
-    texts: Mapping[str, str],
     titles: TitleLexicon,
     extra_aliases: Mapping[MentionKey, set[str]],
 ) -> EntityIndex:
@@ -568,7 +612,7 @@ def _build_index(
                 name=name,
                 type=label,
                 aliases=tuple(aliases),
-                roles=_roles(members, texts, titles) if label == "PERSON" else (),
+                roles=_roles(members, titles) if label == "PERSON" else (),
                 mentions=tuple(EntityMentionRef(*m.key, m.text) for m in members),
             )
         )

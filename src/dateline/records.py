@@ -175,6 +175,31 @@ class EntityMention:
 
 
 @dataclass(frozen=True, slots=True)
+class NameMention:
+    """An entity mention as entity resolution reads it: its class (PERSON, ORG, GPE, NORP) and
+    the title phrases written around it, read from the text once, when the article is stored,
+    so resolving entities across a corpus never needs the texts again."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    cls: str
+    roles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleNames:
+    """What one article gives entity resolution: its plausible name mentions in text order and
+    the abbreviations it defines ("Ministry of Defence (MoD)"), short form first."""
+
+    article_id: str
+    published: str | None
+    mentions: tuple[NameMention, ...]
+    abbreviations: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Sentence:
     """A sentence of an article with what the stages found in it."""
 

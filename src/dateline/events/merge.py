@@ -7,7 +7,7 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dateline.records import (
@@ -84,6 +84,9 @@ class _Cluster:
     statuses: set[str]
     #: The specific modes (phone / visit / multilateral) its claims name.
     modes: set[str]
+    #: Every actor and every recipient of its claims.
+    actors: set[str] = field(default_factory=set)
+    recipients: set[str] = field(default_factory=set)
 
 
 def _resolve_ids(entities: Any, article_id: str, items: Sequence[MentionText]) -> list[str]:
@@ -142,15 +145,19 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     if cluster.type != m.type or cluster.negated != (m.status == "negated"):
         return False
     shared = claim.participants & cluster.participants
-    if shared and m.type not in _SYMMETRIC_TYPES and claim.actors:
-        # "Britain urged the AU ..." and "an AU representative called for ...": for a directed
-        # event the shared participant must act in both (or be on the receiving end in both).
-        cluster_actors = {a for c in cluster.claims for a in c.actors}
-        cluster_recipients = {r for c in cluster.claims for r in c.recipients}
-        if cluster_actors and not (
-            set(claim.actors) & cluster_actors or set(claim.recipients) & cluster_recipients
-        ):
-            return False
+    # "Britain urged the AU ..." and "an AU representative called for ...": for a directed
+    # event the shared participant must act in both (or be on the receiving end in both).
+    if (
+        shared
+        and m.type not in _SYMMETRIC_TYPES
+        and claim.actors
+        and cluster.actors
+        and not (
+            cluster.actors.intersection(claim.actors)
+            or cluster.recipients.intersection(claim.recipients)
+        )
+    ):
+        return False
     same_source = claim.unit in cluster.units or m.article_id in cluster.articles
     if (
         not shared
@@ -253,14 +260,16 @@ def build_events(
         )
     )
     clusters: list[_Cluster] = []
-    # A claim fits only a cluster that shares a participant or its article (see ``_fits``), so
-    # look only there: linear in the claims instead of claims x clusters.
-    by_participant: dict[str, set[int]] = {}
-    by_article: dict[str, set[int]] = {}
+    # A claim fits only a cluster of its own type and negation that shares a participant or its
+    # article (see ``_fits``), so look only there: linear in the claims, not claims x clusters.
+    by_participant: dict[tuple[str, bool, str], set[int]] = {}
+    by_article: dict[tuple[str, bool, str], set[int]] = {}
     for claim in claims:
-        candidates = set(by_article.get(claim.mention.article_id, ()))
+        kind = (claim.mention.type, claim.mention.status == "negated")
+        article_key = (*kind, claim.mention.article_id)
+        candidates = set(by_article.get(article_key, ()))
         for participant in claim.participants:
-            candidates |= by_participant.get(participant, set())
+            candidates |= by_participant.get((*kind, participant), set())
         fitting = [i for i in sorted(candidates) if _fits(claim, clusters[i])]
         if fitting:
             chosen = max(
@@ -272,10 +281,12 @@ def build_events(
                 ),
             )
             best = clusters[chosen]
-            by_article.setdefault(claim.mention.article_id, set()).add(chosen)
+            by_article.setdefault(article_key, set()).add(chosen)
             for participant in claim.participants:
-                by_participant.setdefault(participant, set()).add(chosen)
+                by_participant.setdefault((*kind, participant), set()).add(chosen)
             best.claims.append(claim)
+            best.actors.update(claim.actors)
+            best.recipients.update(claim.recipients)
             best.participants |= claim.participants
             best.people |= claim.people
             best.places |= claim.places
@@ -289,9 +300,9 @@ def build_events(
                 best.date = claim.mention.date
             continue
         m = claim.mention
-        by_article.setdefault(m.article_id, set()).add(len(clusters))
+        by_article.setdefault(article_key, set()).add(len(clusters))
         for participant in claim.participants:
-            by_participant.setdefault(participant, set()).add(len(clusters))
+            by_participant.setdefault((*kind, participant), set()).add(len(clusters))
         clusters.append(
             _Cluster(
                 type=m.type,
@@ -306,6 +317,8 @@ def build_events(
                 negated=m.status == "negated",
                 statuses={m.status},
                 modes={m.mode} if m.mode in _SPECIFIC_MODES else set(),
+                actors=set(claim.actors),
+                recipients=set(claim.recipients),
             )
         )
     names = entities.names() if hasattr(entities, "names") else {}

@@ -39,13 +39,14 @@ from typing import Any, TextIO
 
 from dateline import timeline as timeline_stage
 from dateline.analysis import analyse_articles, workers_for_files
-from dateline.entities import abbreviation_pairs, resolve_entities
+from dateline.entities import article_names, resolve_article_names
 from dateline.errors import ConfigurationError, StoreError
 from dateline.events import build_events
 from dateline.ingest import CorpusReader
 from dateline.records import (
     AnalysedArticle,
     Article,
+    ArticleNames,
     DuplicateGroup,
     Entity,
     Event,
@@ -199,10 +200,13 @@ def content_hash(article: Article) -> str:
     return digest.hexdigest()
 
 
-def _cross_record(analysed: AnalysedArticle) -> AnalysedArticle:
-    """The part of an analysis that entities and events read: sentences with entities."""
-    sentences = tuple(s for s in analysed.sentences if s.entities)
-    return dataclasses.replace(analysed, sentences=sentences)
+def _cross_record(analysed: AnalysedArticle) -> tuple[ArticleNames, AnalysedArticle]:
+    """The part of an analysis the cross-article stages read, without the text: what entity
+    resolution reads of the article (its names, the titles around them, its abbreviations),
+    and for events its event mentions and the article's metadata."""
+    article = dataclasses.replace(analysed.article, text="", removed_examples=())
+    slim = AnalysedArticle(article=article, sentences=(), event_mentions=analysed.event_mentions)
+    return article_names(analysed), slim
 
 
 class Store:
@@ -449,10 +453,6 @@ class Store:
                 )
                 duplicates.add_article(article.id, article.text)
                 self._write_view_rows(analysed, filters, rules)
-                conn.execute(
-                    "INSERT INTO abbreviations(article_id, pairs) VALUES (?, ?)",
-                    (article.id, json.dumps(abbreviation_pairs(article.text), sort_keys=True)),
-                )
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
         return len(batch)
 
@@ -493,7 +493,6 @@ class Store:
             (row[0], old.article.title or "", old.article.text),
         )
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
-        self._conn.execute("DELETE FROM abbreviations WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM quotable WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM time_conflicts WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
@@ -509,14 +508,15 @@ class Store:
             seconds["near-duplicates"] = time.perf_counter() - t
             t = time.perf_counter()
             conn = self._conn
-            records = list(self._cross_records())
+            names: list[ArticleNames] = []
+            records: list[AnalysedArticle] = []
+            for article_names_, record in self._cross_records():
+                names.append(article_names_)
+                records.append(record)
             seconds["load records"] = time.perf_counter() - t
             t = time.perf_counter()
-            abbreviations = {
-                article_id: json.loads(pairs)
-                for article_id, pairs in conn.execute("SELECT article_id, pairs FROM abbreviations")
-            }
-            entity_index = resolve_entities(records, abbreviations=abbreviations)
+            entity_index = resolve_article_names(names)
+            del names
             seconds["entities"] = time.perf_counter() - t
             t = time.perf_counter()
             events = build_events(records, entity_index, groups)
@@ -572,7 +572,7 @@ class Store:
             ),
         )
 
-    def _cross_records(self) -> Iterator[AnalysedArticle]:
+    def _cross_records(self) -> Iterator[tuple[ArticleNames, AnalysedArticle]]:
         cursor = self._conn.execute(
             "SELECT article_id, cross_record FROM analyses ORDER BY article_id"
         )

@@ -15,9 +15,10 @@ from pathlib import Path
 from dateline.errors import StoreError
 
 FORMAT = "dateline.store"
-#: 2: ``articles.removed_lines``, ``time_conflicts`` and ``quotable`` (what the web app's pages
+#: 2: text-free cross-article records (``ArticleNames``), no ``abbreviations`` table.
+#: 3: ``articles.removed_lines``, ``time_conflicts`` and ``quotable`` (what the web app's pages
 #: read without decoding whole analyses).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -43,8 +44,8 @@ CREATE TABLE articles (
     run_id INTEGER NOT NULL
 );
 CREATE INDEX articles_published_day ON articles(published_day);
--- The full analysis (AnalysedArticle), and the slice of it the cross-article stages read
--- (sentences with entities, event mentions): decoding the slice is several times faster.
+-- The full analysis (AnalysedArticle), and the slice of it the cross-article stages read, with
+-- no text: (ArticleNames, the AnalysedArticle with only its metadata and event mentions).
 CREATE TABLE analyses (
     article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
     record BLOB NOT NULL,
@@ -61,8 +62,6 @@ CREATE TABLE time_conflicts (
     conflict TEXT NOT NULL
 );
 CREATE INDEX time_conflicts_article ON time_conflicts(article_id);
--- Abbreviations each article defines (per-article input of entity resolution), as JSON.
-CREATE TABLE abbreviations (article_id TEXT PRIMARY KEY, pairs TEXT NOT NULL);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- Near-duplicates (see dateline.store.duplicates).
 CREATE TABLE shingles (
