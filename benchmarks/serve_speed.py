@@ -3,7 +3,7 @@
 Builds the store once with ``Store.add`` (about 2–3 minutes of CPU; reused when the file
 exists), serves it with uvicorn on 127.0.0.1 in a thread, and times each page over HTTP with
 keep-alive: the first request of a view (``cold``: it computes the view and fills the
-per-generation caches) and the median of ``--repeat`` further requests (``warm``). The app starts
+caches; the new views are new queries, date ranges, and dates/sentences of a view already seen) and the median of ``--repeat`` further requests (``warm``). The app starts
 as ``dateline serve`` starts it (warm start: the default timeline is computed before listening,
 so its first request is already warm); start-up time is printed. The last line
 is one JSON object with every figure.
@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
+import resource
 import socket
 import statistics
 import sys
@@ -87,6 +89,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
 
+    load_before = os.getloadavg()
     build_seconds = None
     if not args.store.exists():
         build_seconds = build(args.store, args.t17, args.workers)
@@ -116,6 +119,10 @@ def main() -> None:
             "timeline": "/",
             "timeline query": "/?query=" + quote("oil spill"),
             "timeline range": "/?start=2010-05-01&end=2010-05-31",
+            "timeline query 2": "/?query=" + quote("earthquake"),
+            "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
+            "range 2, 15x3": "/?start=2011-02-01&end=2011-03-15&dates=15&sentences=3",
+            "timeline 15x3": "/?dates=15&sentences=3",
             "volume api": "/api/volume",
             "timeline api": "/api/timeline?dates=10",
             "events list": "/events",
@@ -143,6 +150,12 @@ def main() -> None:
             print(f"{name:<16} {code:>6} {size / 1024:>8.1f} {cold:>9.1f} {median:>17.1f}")
         slow = [n for n, f in figures.items() if f["warm_ms"] > TARGET_MS]
         print(f"warm pages over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
+        slow = [n for n, f in figures.items() if f["cold_ms"] > TARGET_MS]
+        print(f"cold pages (a new view) over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
+        load_after = os.getloadavg()
+        print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak RSS of this process (app and client) {rss_mb:.0f} MB")
     finally:
         conn.close()
         server.should_exit = True
@@ -161,6 +174,9 @@ def main() -> None:
                 "first_request_ms": round(first_ms, 1),
                 "article_list_all_pages_ms": round(articles_ms, 1),
                 "target_ms": TARGET_MS,
+                "load_before": round(load_before[0], 2),
+                "load_after": round(load_after[0], 2),
+                "peak_rss_mb": round(rss_mb),
                 "pages": figures,
             }
         )

@@ -46,6 +46,7 @@ from dateline.serve import create_app, open_read_only
 from dateline.serve.app import CSP
 from dateline.serve.markup import Span, mark
 from dateline.serve.params import MAX_QUERY_CHARS, ParamError, ViewParams
+from dateline.store import Store
 
 TOKYO_IDS = ("000_613e78535ea525a4", "001_7788abc44395178b")
 BASE = "http://127.0.0.1"
@@ -595,6 +596,14 @@ def test_warm_start_reads_the_store_before_the_first_request(seeds_db: Path) -> 
         assert len(snapshot._timelines) == 1
         assert warmed.get("/").status_code == 200
         assert len(snapshot._timelines) == 1  # the default view was already computed
+        # ... and its analyses and evidence are kept for the next views, which equal the store's.
+        cache = state._view.cache
+        assert len(cache) == state._view.store.status().articles and len(cache._evidence) == 1
+        api = warmed.get("/api/timeline", params={"dates": 3, "sentences": 1}).json()
+        assert len(cache._evidence) == 1  # another dates/sentences of the same view
+        with Store(seeds_db, read_only=True) as store:
+            expected = store.timeline(dates=3, sentences=1)
+        assert timeline_from_dict(api).entries == expected.entries
     assert state._view is None  # closed on shutdown
 
 

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import pickle
 import shutil
 import sqlite3
+import sys
 import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -18,13 +21,14 @@ from hypothesis import strategies as st
 from dateline.cli import cli
 from dateline.dedup import NearDuplicateIndex
 from dateline.entities import resolve_article_names
-from dateline.errors import StoreError
+from dateline.errors import ConfigurationError, StoreError
 from dateline.pipeline import Corpus
 from dateline.records import ArticleNames
-from dateline.store import Store, fts_query
+from dateline.store import Store, ViewCache, fts_query
 from dateline.store.codec import decode_record
 from dateline.store.duplicates import StoreDuplicates
-from dateline.timeline import QueryMatcher
+from dateline.store.quotable import KnownQuotable, quoting_rules
+from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples" / "corpus"
@@ -320,3 +324,182 @@ def test_cross_article_records_carry_no_text(example_store: Path) -> None:
         assert [(e.id, e.name, e.mentions) for e in index.entities] == [
             (e.id, e.name, e.mentions) for e in store.entities
         ]
+
+
+# --------------------------------------------------------------------------- what views read
+
+
+def test_stored_quotable_flags_are_the_stages_own_test(example_store: Path) -> None:
+    filters = load_sentence_filters()
+    with Store(example_store, read_only=True) as store:
+        rows = store._query("SELECT article_id, rules, flags FROM quotable ORDER BY article_id")
+        assert [r[0] for r in rows] == store.article_ids()
+        for article_id, rules, flags in rows:
+            assert rules == quoting_rules(filters)
+            analysed = store.article(article_id)
+            assert analysed is not None
+            assert list(flags) == [int(filters.is_quotable(s.text)) for s in analysed.sentences]
+
+
+def test_the_timeline_uses_the_stored_flags_and_ignores_flags_of_other_rules(
+    example_store: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "flags.db"
+    shutil.copy(example_store, path)
+    with Store(path, read_only=True) as store:
+        expected = store.timeline(dates=8)
+    assert expected.entries
+    conn = sqlite3.connect(path)
+    # Flags saying "nothing is quotable", under the current rules: the stage believes them ...
+    conn.execute("UPDATE quotable SET flags = zeroblob(length(flags))")
+    conn.commit()
+    with Store(path, read_only=True) as store:
+        assert store.timeline(dates=8).entries == ()
+    # ... but flags stored under other rules (another dateline, edited rule files) are not read.
+    conn.execute("UPDATE quotable SET rules = 'other rules'")
+    conn.commit()
+    conn.close()
+    with Store(path, read_only=True) as store:
+        assert store.timeline(dates=8).entries == expected.entries
+
+
+def test_known_quotable_maps_sentence_indexes() -> None:
+    known = KnownQuotable()
+    known.add("a", bytes([1, 0, 2]))
+    assert known[("a", 0)] is True and known[("a", 1)] is False
+    assert known.get(("a", 2)) is None and known.get(("a", 3)) is None
+    assert known.get(("b", 0)) is None
+    assert dict(known) == {("a", 0): True, ("a", 1): False} and len(known) == 2
+
+
+def test_the_article_index_is_the_stored_articles_metadata(example_store: Path) -> None:
+    with Store(example_store, read_only=True) as store:
+        index = list(store.article_index())
+        articles = list(store.articles())
+    assert [m.id for m in index] == [a.id for a in articles]
+    for meta, article in zip(index, articles, strict=True):
+        published = article.published
+        assert (meta.title, meta.url, meta.source, meta.path) == (
+            article.title,
+            article.url,
+            article.source,
+            article.path,
+        )
+        assert meta.published == (published.value if published else None)
+        assert meta.granularity == (published.granularity if published else None)
+        assert (meta.words, meta.removed_lines) == (article.word_count, article.removed_lines)
+    assert any(m.removed_lines for m in index), "the scraped seed had debris removed"
+
+
+def test_time_conflicts_are_those_of_the_stored_analyses(example_store: Path) -> None:
+    with Store(example_store, read_only=True) as store:
+        expected = [
+            (a, s.text, m.text, m.value, c)
+            for a in store.article_ids()
+            for s in (store.article(a) or _missing(a)).sentences
+            for m in s.time_mentions
+            for c in m.conflicts
+        ]
+        found = [
+            (c.article_id, c.sentence, c.mention, c.value, c.conflict)
+            for c in store.time_conflicts()
+        ]
+    assert found == expected
+    assert any("weekday" in c[4] for c in found), "seed 004's date contradicts its weekday"
+
+
+def _missing(article_id: str) -> Any:
+    raise AssertionError(f"{article_id} has no stored analysis")
+
+
+def test_a_replaced_article_replaces_its_view_rows(tmp_path: Path) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    story = corpus / "story.txt"
+    story.write_text("date 2024-03-07\nThe ministers met in Lisbon on Friday, March 7.\n")
+    with Store(tmp_path / "s.db") as store:
+        store.add([corpus])
+        assert [c.mention for c in store.time_conflicts()] == ["Friday, March 7"]
+        story.write_text("date 2024-03-07\nThe ministers met in Lisbon on Thursday, March 7.\n")
+        store.add([corpus])
+        assert store.time_conflicts() == ()
+        assert store._query("SELECT COUNT(*) FROM quotable")[0][0] == 1
+
+
+def test_a_store_of_an_older_schema_is_refused_with_how_to_rebuild(
+    example_store: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.db"
+    shutil.copy(example_store, path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    for read_only in (True, False):
+        with pytest.raises(StoreError) as caught:
+            Store(path, read_only=read_only)
+        message = str(caught.value)
+        assert "older dateline" in message and "schema 1" in message
+        assert "dateline add" in message and str(path) in message
+    assert path.read_bytes() == before
+
+
+def test_a_view_cache_gives_the_same_timelines_and_never_a_replaced_version(
+    tmp_path: Path,
+) -> None:
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    story = corpus / "story.txt"
+    story.write_text("date 2024-03-07\nThe ministers met in Lisbon today to discuss the cable.\n")
+    (corpus / "other.txt").write_text("date 2024-03-08\nThe committee met in Rabat on Friday.\n")
+    cache = ViewCache()
+    with Store(tmp_path / "s.db") as store:
+        store.add([corpus])
+        plain = store.timeline()
+        assert store.timeline(cache=cache) == plain and len(cache) == 2
+        assert store.timeline(cache=cache) == plain  # from the cache this time
+        story.write_text(
+            "date 2024-03-07\nThe ministers met in Porto today and signed the cable deal.\n"
+        )
+        store.add([corpus])
+        changed = store.timeline(cache=cache)
+        assert changed == store.timeline()
+        assert "Porto" in changed.entries[0].sentences[0].text
+    small = ViewCache(limit=1)
+    with Store(tmp_path / "s.db", read_only=True) as store:
+        assert store.timeline(cache=small) == changed and len(small) == 1
+        assert store.timeline(cache=small) == changed
+
+
+def test_the_stages_alphanumeric_pattern_is_str_isalnum() -> None:
+    """``timeline._opens_sentence`` searches ``[^\\W_]`` instead of testing ``str.isalnum``
+    character by character (a store view's largest per-sentence cost): the same on every code
+    point."""
+    from dateline.timeline import _ALNUM
+
+    differ = [
+        c for c in map(chr, range(sys.maxunicode + 1)) if bool(_ALNUM.match(c)) != c.isalnum()
+    ]
+    assert differ == []
+
+
+def test_kept_evidence_gives_the_timeline_of_every_dates_and_sentences(
+    example_store: Path,
+) -> None:
+    cache = ViewCache()
+    views = [
+        {"dates": 8},
+        {"dates": 3, "sentences": 1},
+        {"query": "cable", "dates": 5},
+        {"query": "cable", "dates": 2, "sentences": 3},
+        {"dates": 4, "start": dt.date(2024, 3, 1), "end": dt.date(2024, 3, 31)},
+        {"dates": 6, "start": dt.date(2024, 3, 1), "end": dt.date(2024, 3, 31)},
+    ]
+    with Store(example_store, read_only=True) as store:
+        for view in views:
+            assert store.timeline(cache=cache, **view) == store.timeline(**view)
+        assert len(cache._evidence) == 3  # one per query and range
+        evidence, _known = next(iter(cache._evidence.values()))
+    with pytest.raises(ConfigurationError, match="another view"):
+        build_timeline_entries((), query="other", dates=3, sentences=1, evidence=evidence)

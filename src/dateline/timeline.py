@@ -57,6 +57,8 @@ _MONTH_VALUE = re.compile(r"^(\d{4})-(\d{2})$")
 _YEAR_VALUE = re.compile(r"^(\d{4})$")
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+#: One alphanumeric character: ``[^\W_]`` is exactly ``str.isalnum`` (``\w`` is isalnum or "_").
+_ALNUM = re.compile(r"[^\W_]")
 
 #: Cosine similarity (TF-IDF) at or above which two sentences count as the same line (syndication).
 SAME_LINE_SIMILARITY = 0.8
@@ -268,7 +270,7 @@ def _opens_sentence(mention: TimeMention, sentence: Sentence) -> bool:
     offset = mention.start - sentence.start
     if offset < 0 or offset > len(sentence.text):
         return False
-    return not any(c.isalnum() for c in sentence.text[:offset])
+    return _ALNUM.search(sentence.text, 0, offset) is None
 
 
 def _period_in_range(period: str, start: datetime.date | None, end: datetime.date | None) -> bool:
@@ -314,6 +316,19 @@ def _collect_evidence(
             slot.published_units.add(unit)
             slot.article_ids.add(article.id)
         for sentence, relevant in zip(analysed.sentences, on_query, strict=True):
+            if not sentence.time_mentions:  # most sentences: no date of their own
+                if pub_day is not None:
+                    day_slot(pub_day).candidates.append(
+                        _Candidate(sentence, article, "", False, relevant)
+                    )
+                    # News is mostly reported the day after: an undated sentence of an article's
+                    # lede may tell what happened the day before it was published.
+                    before = pub_day - datetime.timedelta(days=1)
+                    if sentence.index < LEDE_SENTENCES and _in_range(before, start, end):
+                        day_slot(before).candidates.append(
+                            _Candidate(sentence, article, "", False, relevant)
+                        )
+                continue
             mentioned_days: dict[datetime.date, TimeMention] = {}
             mentioned_periods: dict[str, TimeMention] = {}
             for mention in sentence.time_mentions:
@@ -352,17 +367,6 @@ def _collect_evidence(
                     pslot.mention_units.add(unit)
                     pslot.article_ids.add(article.id)
                 pslot.candidates.append(_Candidate(sentence, article, mention.text, True, relevant))
-            if pub_day is not None and not sentence.time_mentions:
-                day_slot(pub_day).candidates.append(
-                    _Candidate(sentence, article, "", False, relevant)
-                )
-                # News is mostly reported the day after: an undated sentence of an article's
-                # lede may tell what happened the day before it was published.
-                before = pub_day - datetime.timedelta(days=1)
-                if sentence.index < LEDE_SENTENCES and _in_range(before, start, end):
-                    day_slot(before).candidates.append(
-                        _Candidate(sentence, article, "", False, relevant)
-                    )
     return days, periods
 
 
@@ -704,13 +708,19 @@ def build_timeline_entries(
     line_scorer: LineScorer | None = None,
     line_observer: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None]
     | None = None,
+    known_quotable: Mapping[tuple[str, int], bool] | None = None,
+    evidence: TimelineEvidence | None = None,
 ) -> tuple[TimelineEntry, ...]:
     """Pick up to ``dates`` dates and up to ``sentences`` lines for each, in date order.
 
     ``start``/``end`` bound the dates (inclusive); articles published outside them are not used
     (the standard TLS protocol), articles of unknown publication day are. ``duplicate_groups`` make
     syndicated copies count once and be cited together. ``events`` with ``id`` and ``date`` attributes attach their ids to the
-    entry of their date.
+    entry of their date. ``known_quotable`` gives ``SentenceFilters.is_quotable`` of sentences,
+    by (article id, sentence index), when already known (the store keeps it): the result is the
+    same, only sentences missing from it are tested. ``evidence`` is what
+    :func:`collect_timeline_evidence` collected from ``articles`` for the same query, range and
+    groups, when the caller kept it (then ``articles`` is not read): the result is the same.
     """
     if dates <= 0 or sentences <= 0:
         raise ConfigurationError(
@@ -720,7 +730,13 @@ def build_timeline_entries(
     matcher = QueryMatcher.from_query(query, filters.query_stopwords)
     if line_scorer is None:
         line_scorer = load_line_scorer()
-    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
+    if evidence is None:
+        evidence = collect_timeline_evidence(
+            articles, query=query, start=start, end=end, duplicate_groups=duplicate_groups
+        )
+    elif (evidence.terms, evidence.start, evidence.end) != (matcher.terms, start, end):
+        raise ConfigurationError("the timeline evidence given was collected for another view")
+    days, periods = evidence.days, evidence.periods
     day_scores = _score_days(days, weights)
     score_of: dict[str, float] = {days[d].key: s for d, s in day_scores.items()}
     ranked = [days[d] for d in _rank_days(day_scores, days)]
@@ -734,9 +750,10 @@ def build_timeline_entries(
     # The dates that may be used (a margin over ``dates`` for those left without a quotable line),
     # each with its pool of quotable candidates.
     quotable: dict[tuple[str, int], bool] = {}
+    known = known_quotable if known_quotable is not None else {}
     heads: list[tuple[_DateEvidence, list[_Candidate]]] = []
     for ev in ordered:
-        pool = _candidate_pool(ev.candidates, filters, matcher, quotable)
+        pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known)
         if pool:
             heads.append((ev, pool))
         if len(heads) >= dates + MARGIN_DATES:
@@ -785,6 +802,33 @@ def build_timeline_entries(
     return tuple(sorted(entries, key=lambda e: (e.date, e.granularity)))
 
 
+@dataclass(frozen=True, slots=True)
+class TimelineEvidence:
+    """What the timeline collects from the articles for one query, date range and set of
+    duplicate groups: every date's support and candidate sentences. It does not depend on
+    ``dates`` or ``sentences``, so a caller showing many views of one corpus may keep it."""
+
+    terms: frozenset[str]
+    start: datetime.date | None
+    end: datetime.date | None
+    days: dict[datetime.date, _DateEvidence]
+    periods: dict[str, _DateEvidence]
+
+
+def collect_timeline_evidence(
+    articles: Iterable[AnalysedArticle],
+    *,
+    query: str | None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    duplicate_groups: Sequence[DuplicateGroup] = (),
+) -> TimelineEvidence:
+    """The first step of :func:`build_timeline_entries` on its own (reads ``articles`` once)."""
+    matcher = QueryMatcher.from_query(query, load_sentence_filters().query_stopwords)
+    days, periods = _collect_evidence(articles, matcher, duplicate_groups, start, end)
+    return TimelineEvidence(matcher.terms, start, end, days, periods)
+
+
 #: Sentences of an article's lede: undated ones are also candidates for the day before it was
 #: published.
 LEDE_SENTENCES = 3
@@ -799,13 +843,15 @@ def _candidate_pool(
     filters: SentenceFilters,
     matcher: QueryMatcher,
     quotable: dict[tuple[str, int], bool],
+    known: Mapping[tuple[str, int], bool],
 ) -> list[_Candidate]:
     """The quotable candidates of a date, on-topic ones only when there are any."""
 
     def ok(c: _Candidate) -> bool:
         key = (c.article.id, c.sentence.index)
         if key not in quotable:
-            quotable[key] = filters.is_quotable(c.sentence.text)
+            flag = known.get(key)
+            quotable[key] = filters.is_quotable(c.sentence.text) if flag is None else flag
         if quotable[key] and not c.text:
             c.text = filters.quotable_text(c.sentence.text)
         return quotable[key]

@@ -5,6 +5,10 @@
 articles) the old snapshot is dropped and a new one is built lazily, so a reload shows the new
 data without a restart. A snapshot holds only derived indexes (ids → records, article metadata,
 conflicts); its caches live on the instance and die with it, nothing is kept at module level.
+The :class:`StoreView` also keeps the analyses that timeline views decoded
+and the evidence of its last few views (:class:`dateline.store.ViewCache`, bounded), so that a
+new view does not decode them again, and another ``dates``/``sentences`` of a view does not
+collect its evidence again.
 
 Computed here from the store's calls, because the store does not offer them: article volume per
 period (from each article's ``published``), events per period (from each event's ``date``), the
@@ -22,7 +26,6 @@ from typing import Any, Protocol
 
 from dateline.records import (
     AnalysedArticle,
-    Article,
     DuplicateGroup,
     Entity,
     Event,
@@ -31,6 +34,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.serve.params import ViewParams
+from dateline.store import ArticleMeta, TimeConflict, ViewCache
 from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
@@ -52,6 +56,7 @@ class StoreReader(Protocol):
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
+        cache: ViewCache | None = None,
     ) -> Timeline: ...
     @property
     def events(self) -> tuple[Event, ...]: ...
@@ -60,7 +65,8 @@ class StoreReader(Protocol):
     def entities(self) -> tuple[Entity, ...]: ...
     def entity(self, entity_id: str) -> Entity | None: ...
     def article(self, article_id: str) -> AnalysedArticle | None: ...
-    def articles(self) -> Iterator[Article]: ...
+    def article_index(self) -> Iterator[ArticleMeta]: ...
+    def time_conflicts(self) -> tuple[TimeConflict, ...]: ...
     @property
     def duplicate_groups(self) -> tuple[DuplicateGroup, ...]: ...
     def problems(self) -> tuple[Problem, ...]: ...
@@ -160,9 +166,10 @@ def conflict_kind(text: str) -> str:
 class Snapshot:
     """Indexes over one generation of the store, built on first use."""
 
-    def __init__(self, store: StoreReader, generation: int) -> None:
+    def __init__(self, store: StoreReader, generation: int, cache: ViewCache | None = None) -> None:
         self.store = store
         self.generation = generation
+        self.cache = cache
         self.events: tuple[Event, ...] = store.events
         self.events_by_id = {e.id: e for e in self.events}
         self.entities: tuple[Entity, ...] = store.entities
@@ -180,7 +187,7 @@ class Snapshot:
     @property
     def articles(self) -> dict[str, ArticleInfo]:
         if self._articles is None:
-            self._articles = {a.id: _info(a) for a in self.store.articles()}
+            self._articles = {m.id: _info(m) for m in self.store.article_index()}
         return self._articles
 
     def status(self) -> Any:
@@ -229,6 +236,7 @@ class Snapshot:
             sentences=params.sentences,
             start=params.start,
             end=params.end,
+            cache=self.cache,
         )
         self._timelines[key] = timeline
         while len(self._timelines) > TIMELINE_CACHE_SIZE:
@@ -340,22 +348,16 @@ class Snapshot:
                     found.append(
                         Conflict(conflict_kind(text), text, event_id=event.id, date=event.date)
                     )
-            for article_id in self.articles:
-                analysed = self.store.article(article_id)
-                if analysed is None:
-                    continue
-                for sentence in analysed.sentences:
-                    for mention in sentence.time_mentions:
-                        for text in mention.conflicts:
-                            found.append(
-                                Conflict(
-                                    conflict_kind(text),
-                                    f"“{mention.text}”: {text}",
-                                    article_id=article_id,
-                                    sentence=sentence.text,
-                                    date=mention.value,
-                                )
-                            )
+            for c in self.store.time_conflicts():
+                found.append(
+                    Conflict(
+                        conflict_kind(c.conflict),
+                        f"“{c.mention}”: {c.conflict}",
+                        article_id=c.article_id,
+                        sentence=c.sentence,
+                        date=c.value,
+                    )
+                )
             self._conflicts = tuple(found)
         return self._conflicts
 
@@ -366,28 +368,29 @@ class StoreView:
     def __init__(self, store: StoreReader) -> None:
         self.store = store
         self._snapshot: Snapshot | None = None
+        #: Decoded analyses and recent views' evidence (keyed by content and generation).
+        self.cache = ViewCache()
 
     def snapshot(self) -> Snapshot:
         generation = self.store.generation
         if self._snapshot is None or self._snapshot.generation != generation:
-            self._snapshot = Snapshot(self.store, generation)
+            self._snapshot = Snapshot(self.store, generation, self.cache)
         return self._snapshot
 
 
 # --------------------------------------------------------------------------- helpers
 
 
-def _info(article: Article) -> ArticleInfo:
-    published = article.published
+def _info(meta: ArticleMeta) -> ArticleInfo:
     return ArticleInfo(
-        id=article.id,
-        title=article.title,
-        source=article.source,
-        url=article.url,
-        published=published.value if published else None,
-        granularity=published.granularity if published else None,
-        words=article.word_count,
-        removed_lines=article.removed_lines,
+        id=meta.id,
+        title=meta.title,
+        source=meta.source,
+        url=meta.url,
+        published=meta.published,
+        granularity=meta.granularity,
+        words=meta.words,
+        removed_lines=meta.removed_lines,
     )
 
 

@@ -56,9 +56,10 @@ from dateline.records import (
 )
 from dateline.store.codec import decode_record, encode_record
 from dateline.store.duplicates import StoreDuplicates
+from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
 
-__all__ = ["AddReport", "Store", "StoreStatus"]
+__all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
@@ -101,6 +102,84 @@ class AddReport:
             parts.append(f"{len(self.replaced)} replaced by a changed version")
         parts.append(f"{self.unchanged} already in the store")
         return ", ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleMeta:
+    """An article's metadata, read from its row (no text, no analysis decoded)."""
+
+    id: str
+    title: str | None
+    url: str | None
+    source: str | None
+    #: The publication date's value and granularity, as ``Article.published`` has them.
+    published: str | None
+    granularity: str | None
+    words: int
+    removed_lines: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimeConflict:
+    """A time expression of an article whose reading conflicts with the text (wrong weekday ...)."""
+
+    article_id: str
+    #: The sentence it is in, the expression, its resolved value, what conflicts.
+    sentence: str
+    mention: str
+    value: str
+    conflict: str
+
+
+class ViewCache:
+    """What a long-lived reader (the web app) keeps between timeline views of a store.
+
+    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
+      they outlive ``add``s): decoding them is the largest part of a new view over a whole store.
+      At most ``limit`` articles (about 25 kB each on Timeline17: at most about 250 MB by
+      default); past it, views decode the rest as they would without a cache.
+    * The evidence of the last ``views`` (store generation, query terms, date range), with the
+      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips reading
+      and collecting altogether (``timeline.collect_timeline_evidence``).
+    """
+
+    def __init__(self, limit: int = 10_000, views: int = 8) -> None:
+        self.limit = limit
+        self.views = views
+        self._records: dict[tuple[str, str], AnalysedArticle] = {}
+        self._evidence: dict[
+            tuple[Any, ...], tuple[timeline_stage.TimelineEvidence, KnownQuotable]
+        ] = {}
+
+    def __len__(self) -> int:
+        """How many decoded analyses are kept."""
+        return len(self._records)
+
+    def get(self, key: tuple[str, str]) -> AnalysedArticle | None:
+        return self._records.get(key)
+
+    def put(self, key: tuple[str, str], analysed: AnalysedArticle) -> None:
+        if len(self._records) < self.limit:
+            self._records[key] = analysed
+
+    def evidence(
+        self, key: tuple[Any, ...]
+    ) -> tuple[timeline_stage.TimelineEvidence, KnownQuotable] | None:
+        found = self._evidence.pop(key, None)
+        if found is not None:
+            self._evidence[key] = found  # most recently used last
+        return found
+
+    def keep_evidence(
+        self,
+        key: tuple[Any, ...],
+        evidence: timeline_stage.TimelineEvidence,
+        known: KnownQuotable,
+    ) -> None:
+        self._evidence[key] = (evidence, known)
+        while len(self._evidence) > self.views:
+            del self._evidence[next(iter(self._evidence))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,6 +414,8 @@ class Store:
         duplicates: StoreDuplicates,
     ) -> int:
         conn = self._conn
+        filters = timeline_stage.load_sentence_filters()
+        rules = quoting_rules(filters)
         with self._transaction():
             for analysed in batch:
                 article = analysed.article
@@ -343,8 +424,8 @@ class Store:
                 day = timeline_stage.published_day(article)
                 seq = conn.execute(
                     "INSERT INTO articles(id, content_hash, version, path, line, title, url, "
-                    "source, published, granularity, published_day, words, run_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "source, published, granularity, published_day, words, removed_lines, run_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id,
                         stored_hash.get(article.id) or content_hash(article),
@@ -358,6 +439,7 @@ class Store:
                         pub.granularity if pub else None,
                         day.isoformat() if day else None,
                         article.word_count,
+                        article.removed_lines,
                         run_id,
                     ),
                 ).lastrowid
@@ -370,8 +452,30 @@ class Store:
                     (seq, article.title or "", article.text),
                 )
                 duplicates.add_article(article.id, article.text)
+                self._write_view_rows(analysed, filters, rules)
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
         return len(batch)
+
+    def _write_view_rows(
+        self, analysed: AnalysedArticle, filters: timeline_stage.SentenceFilters, rules: str
+    ) -> None:
+        """What views read of one article without decoding its analysis: which sentences the
+        timeline may quote, and its time expressions' conflicts."""
+        article_id = analysed.article.id
+        self._conn.execute(
+            "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
+            (article_id, rules, quotable_flags(analysed, filters)),
+        )
+        self._conn.executemany(
+            "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (
+                (article_id, sentence.text, mention.text, mention.value, conflict)
+                for sentence in analysed.sentences
+                for mention in sentence.time_mentions
+                for conflict in mention.conflicts
+            ),
+        )
 
     def _forget(self, article_id: str, duplicates: StoreDuplicates) -> int:
         """Remove the stored version of an article (it is being replaced); returns its version
@@ -389,6 +493,8 @@ class Store:
             (row[0], old.article.title or "", old.article.text),
         )
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM quotable WHERE article_id = ?", (article_id,))
+        self._conn.execute("DELETE FROM time_conflicts WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         duplicates.remove_article(article_id)
         return int(row[2])
@@ -483,9 +589,11 @@ class Store:
         sentences: int = 2,
         start: dt.date | None = None,
         end: dt.date | None = None,
+        cache: ViewCache | None = None,
     ) -> Timeline:
         """The timeline of what is stored, without NLP: the same stage ``build`` uses, fed the
-        articles that match ``query`` and the date window, streamed from the store."""
+        articles that match ``query`` and the date window, streamed from the store (decoded
+        analyses and recent views' evidence are kept in and taken from ``cache`` when given)."""
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
                 f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
@@ -499,8 +607,25 @@ class Store:
             _EventDate(r[0], r[1])
             for r in self._query("SELECT id, date FROM events ORDER BY position")
         ]
+        rules = quoting_rules(filters)
+        # A view's evidence depends on the stored articles, groups and quoting rules.
+        key = (self.generation, rules, matcher.terms, start, end)
+        kept = cache.evidence(key) if cache is not None else None
+        if kept is None:
+            known = KnownQuotable()
+            evidence = timeline_stage.collect_timeline_evidence(
+                self._timeline_articles(matcher.terms, start, end, known, rules, cache),
+                query=query,
+                start=start,
+                end=end,
+                duplicate_groups=groups,
+            )
+            if cache is not None:
+                cache.keep_evidence(key, evidence, known)
+        else:
+            evidence, known = kept
         entries = timeline_stage.build_timeline_entries(
-            self._timeline_articles(matcher.terms, start, end),
+            (),
             query=query,
             dates=dates,
             sentences=sentences,
@@ -508,6 +633,8 @@ class Store:
             end=end,
             duplicate_groups=groups,
             events=event_dates,
+            known_quotable=known,
+            evidence=evidence,
         )
         status = self.status()
         params = {
@@ -522,11 +649,19 @@ class Store:
         return Timeline(entries=entries, query=query, report=self.report(), params=params)
 
     def _timeline_articles(
-        self, terms: Iterable[str], start: dt.date | None, end: dt.date | None
+        self,
+        terms: Iterable[str],
+        start: dt.date | None,
+        end: dt.date | None,
+        known: KnownQuotable,
+        rules: str,
+        cache: ViewCache | None,
     ) -> Iterator[AnalysedArticle]:
         """Stored analyses in id order, narrowed by the full-text index and publication day;
-        article texts are dropped (the timeline reads sentences), so memory holds sentences."""
-        where, params = ["1"], []
+        article texts and event mentions are dropped (the timeline reads sentences), so memory
+        holds sentences.
+        Each article's quotable flags stored under ``rules`` go into ``known`` as it is read."""
+        where, params = ["1"], [rules]
         match = fts_query(terms)
         if match:
             where.append("a.seq IN (SELECT rowid FROM article_text WHERE article_text MATCH ?)")
@@ -538,18 +673,31 @@ class Store:
             where.append("(a.published_day IS NULL OR a.published_day <= ?)")
             params.append(end.isoformat())
         cursor = self._conn.execute(
-            "SELECT a.id, an.record FROM articles a JOIN analyses an ON an.article_id = a.id "
+            "SELECT a.id, a.content_hash, an.record, q.flags FROM articles a "
+            "JOIN analyses an ON an.article_id = a.id "
+            "LEFT JOIN quotable q ON q.article_id = a.id AND q.rules = ? "
             f"WHERE {' AND '.join(where)} ORDER BY a.id",
             params,
         )
         while rows := cursor.fetchmany(_READ_BATCH):
-            for article_id, blob in rows:
+            for article_id, digest, blob, flags in rows:
+                if flags is not None:
+                    known.add(article_id, flags)
+                cached = cache.get((article_id, digest)) if cache is not None else None
+                if cached is not None:
+                    yield cached
+                    continue
                 analysed: AnalysedArticle = decode_record(
                     blob, f"{self.path}: article {article_id!r}"
                 )
-                yield dataclasses.replace(
-                    analysed, article=dataclasses.replace(analysed.article, text="")
+                analysed = dataclasses.replace(
+                    analysed,
+                    article=dataclasses.replace(analysed.article, text=""),
+                    event_mentions=(),
                 )
+                if cache is not None:
+                    cache.put((article_id, digest), analysed)
+                yield analysed
 
     def status(self) -> StoreStatus:
         one = lambda sql: self._query(sql)[0][0]  # noqa: E731
@@ -634,6 +782,26 @@ class Store:
         while rows := cursor.fetchmany(_READ_BATCH):
             for article_id, blob in rows:
                 yield decode_record(blob, f"{self.path}: article {article_id!r}").article
+
+    def article_index(self) -> Iterator[ArticleMeta]:
+        """Every stored article's metadata, in id order, from the article rows alone."""
+        cursor = self._conn.execute(
+            "SELECT id, title, url, source, published, granularity, words, removed_lines, path "
+            "FROM articles ORDER BY id"
+        )
+        while rows := cursor.fetchmany(_READ_BATCH):
+            for row in rows:
+                yield ArticleMeta(*row)
+
+    def time_conflicts(self) -> tuple[TimeConflict, ...]:
+        """Every conflict of a stored time expression: by article id, then in text order."""
+        return tuple(
+            TimeConflict(*row)
+            for row in self._query(
+                "SELECT article_id, sentence, mention, value, conflict FROM time_conflicts "
+                "ORDER BY article_id, rowid"
+            )
+        )
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self._query("SELECT id FROM articles ORDER BY id")]

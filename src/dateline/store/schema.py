@@ -15,7 +15,10 @@ from pathlib import Path
 from dateline.errors import StoreError
 
 FORMAT = "dateline.store"
-SCHEMA_VERSION = 2
+#: 2: text-free cross-article records (``ArticleNames``), no ``abbreviations`` table.
+#: 3: ``articles.removed_lines``, ``time_conflicts`` and ``quotable`` (what the web app's pages
+#: read without decoding whole analyses).
+SCHEMA_VERSION = 3
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -37,6 +40,7 @@ CREATE TABLE articles (
     granularity TEXT,
     published_day TEXT,
     words INTEGER NOT NULL,
+    removed_lines INTEGER NOT NULL DEFAULT 0,
     run_id INTEGER NOT NULL
 );
 CREATE INDEX articles_published_day ON articles(published_day);
@@ -47,6 +51,17 @@ CREATE TABLE analyses (
     record BLOB NOT NULL,
     cross_record BLOB NOT NULL
 );
+-- Which sentences of an article the timeline may quote (``flags``: one byte a sentence, 1 or 0),
+-- under the quoting rules fingerprinted in ``rules``: a view reads them instead of testing every
+-- candidate sentence again; rows under other rules are ignored (the stage tests those itself).
+CREATE TABLE quotable (article_id TEXT PRIMARY KEY, rules TEXT NOT NULL, flags BLOB NOT NULL);
+-- Conflicts of an article's time expressions (a date that contradicts its weekday ...), in
+-- sentence and mention order: the disagreements page reads them without decoding analyses.
+CREATE TABLE time_conflicts (
+    article_id TEXT NOT NULL, sentence TEXT NOT NULL, mention TEXT NOT NULL, value TEXT NOT NULL,
+    conflict TEXT NOT NULL
+);
+CREATE INDEX time_conflicts_article ON time_conflicts(article_id);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- Near-duplicates (see dateline.store.duplicates).
 CREATE TABLE shingles (
@@ -189,9 +204,15 @@ def _check_or_create(conn: sqlite3.Connection, path: Path, *, read_only: bool, n
         raise StoreError(f"{path}: not a dateline store (format {meta.get('format')!r})")
     version = int(meta.get("schema_version", "0"))
     if version != SCHEMA_VERSION:
-        newer = "a newer" if version > SCHEMA_VERSION else "an older"
+        rebuild = (
+            "build a new store from the original articles with "
+            "`dateline add PATH... --store NEWFILE`"
+        )
+        if version > SCHEMA_VERSION:
+            advice = f"Use the dateline version that wrote it, or {rebuild}"
+        else:
+            advice = f"To use it with this dateline, {rebuild} (nothing was changed in this one)"
         raise StoreError(
-            f"{path}: written by {newer} dateline (store schema {version}; this dateline reads "
-            f"schema {SCHEMA_VERSION}). Use the dateline version that wrote it, or build a new "
-            "store from the original articles with `dateline add PATH... --store NEWFILE`"
+            f"{path}: written by {'a newer' if version > SCHEMA_VERSION else 'an older'} dateline "
+            f"(store schema {version}; this dateline reads schema {SCHEMA_VERSION}). {advice}"
         )
