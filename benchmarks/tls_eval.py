@@ -9,15 +9,22 @@ alignment+ m:1 ROUGE), Date F1 and the wall time from raw articles to timeline, 
 averaged (precision and recall averaged over tasks, then F1). The last line is one JSON object:
 ``{"ar1_f", "ar2_f", "date_f1", "tasks", "seconds"}``. ``--rouge perl`` runs the ROUGE-1.5.5 script
 bundled with tilse (needs ``apt-get install -y libxml-parser-perl``); see docs/tls.md.
+
+``--cache DIR`` keeps each topic's analysed corpus there (a pickle named after the topic and its
+articles file's size and modification time) and reuses it on the next run, for developing the
+timeline step: the analysis is most of the run time. A cached run's seconds leave the analysis out;
+delete the folder after changing anything before the timeline step (ingest, tagging, analysis).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from dateline.errors import DatelineError
 from dateline.evaluate import TaskScore, TlsTopic, analyse_topic, evaluate_dataset
@@ -26,12 +33,32 @@ DEFAULT_DATASET = Path(__file__).resolve().parents[1] / ".." / "shared" / "bench
 ROW = "{:<12} {:>7} {:>7} {:>8} {:>6} {:>6} {:>8} {:>8}"
 
 
+def cached_analysis(topic: TlsTopic, cache: Path, workers: int | None) -> Any:
+    """The topic's analysed corpus from ``cache`` when it is there for the same articles file,
+    else analysed now and stored there."""
+    stat = topic.articles_path.stat()
+    path = cache / f"{topic.name}-{stat.st_size}-{stat.st_mtime_ns}.corpus.pkl"
+    if path.is_file():
+        with path.open("rb") as fh:
+            return pickle.load(fh)
+    corpus = analyse_topic(topic, workers=workers)
+    cache.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".tmp")
+    with partial.open("wb") as fh:
+        pickle.dump(corpus, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    partial.replace(path)
+    return corpus
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dataset", type=Path, default=DEFAULT_DATASET, help="dataset folder")
     parser.add_argument("--rouge", choices=("reimpl", "perl"), default="reimpl")
     parser.add_argument("--topics", default="", help="comma-separated topic folder names")
     parser.add_argument("--workers", type=int, default=None, help="analysis processes")
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="folder to keep and reuse topics' analyses in"
+    )
     args = parser.parse_args(argv)
     topics = [t for t in args.topics.split(",") if t] or None
 
@@ -53,7 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         )
 
     def analyse(topic: TlsTopic):  # type: ignore[no-untyped-def]
-        return analyse_topic(topic, workers=args.workers)
+        if args.cache is None:
+            return analyse_topic(topic, workers=args.workers)
+        return cached_analysis(topic, args.cache, args.workers)
 
     began = time.perf_counter()
     try:
@@ -81,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         "seconds: raw articles to the task's timeline (its share of the topic's analysis plus its "
         "build); build s: the timeline step alone"
     )
+    if args.cache is not None:
+        print(f"analyses reused from or kept in {args.cache}: a reused one's seconds leave it out")
     print(
         f"ROUGE: {args.rouge}; pipeline {result.seconds:.1f} s; "
         f"with scoring {time.perf_counter() - began:.1f} s"

@@ -150,3 +150,31 @@ def test_timeline17_topics_are_summarised_by_the_model_that_never_saw_them(tmp_p
     used = corpora[0].calls[0]["line_scorer"]
     assert used == load_line_scorer(dataset="t17", held_out="mj")
     assert used != load_line_scorer()
+
+
+def test_tls_eval_cache_reuses_an_analysis_until_the_articles_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tls_eval", ROOT / "benchmarks" / "tls_eval.py")
+    assert spec is not None and spec.loader is not None
+    tls_eval = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tls_eval)
+    analysed: list[str] = []
+
+    def fake_analyse(topic: TlsTopic, workers: int | None = None) -> dict[str, object]:
+        analysed.append(topic.name)
+        return {"topic": topic.name, "run": len(analysed)}
+
+    monkeypatch.setattr(tls_eval, "analyse_topic", fake_analyse)
+    topic = load_dataset(write_dataset(tmp_path / "data"))[0]
+    cache = tmp_path / "cache"
+    first = tls_eval.cached_analysis(topic, cache, None)
+    again = tls_eval.cached_analysis(topic, cache, None)
+    assert first == again == {"topic": "harbour", "run": 1}
+    assert analysed == ["harbour"]
+    with topic.articles_path.open("a") as fh:  # new articles: the cached analysis is stale
+        fh.write(json.dumps({"id": "2", "time": "2021-05-06", "text": "Repairs began ."}) + "\n")
+    assert tls_eval.cached_analysis(topic, cache, None) == {"topic": "harbour", "run": 2}
+    assert analysed == ["harbour", "harbour"]
