@@ -214,13 +214,18 @@ def test_refuses_a_truncated_store(example_store: Path, tmp_path: Path) -> None:
     assert path.read_bytes() == before
 
 
-def test_refuses_another_schema_version(example_store: Path, tmp_path: Path) -> None:
-    path = tmp_path / "future.db"
+def _copy_with_schema_version(example_store: Path, path: Path, version: str) -> Path:
+    """A copy of the example store that says it was written with schema ``version``."""
     shutil.copy(example_store, path)
     conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'")
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
     conn.commit()
     conn.close()
+    return path
+
+
+def test_refuses_another_schema_version(example_store: Path, tmp_path: Path) -> None:
+    path = _copy_with_schema_version(example_store, tmp_path / "future.db", "99")
     with pytest.raises(StoreError, match=r"newer dateline .*schema 99"):
         Store(path, read_only=True)
 
@@ -429,12 +434,7 @@ def test_a_replaced_article_replaces_its_view_rows(tmp_path: Path) -> None:
 def test_a_store_of_an_older_schema_is_refused_with_how_to_rebuild(
     example_store: Path, tmp_path: Path
 ) -> None:
-    path = tmp_path / "old.db"
-    shutil.copy(example_store, path)
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
-    conn.commit()
-    conn.close()
+    path = _copy_with_schema_version(example_store, tmp_path / "old.db", "1")
     before = path.read_bytes()
     for read_only in (True, False):
         with pytest.raises(StoreError) as caught:
