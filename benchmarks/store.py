@@ -78,7 +78,12 @@ def write_inputs(t17: Path, work: Path, copies: int) -> dict[str, Any]:
     for path in sorted(t17.glob("*/articles.jsonl.gz")):
         topics[path.parent.name] = json.loads((path.parent / "keywords.json").read_text())
         with gzip.open(path, "rt", encoding="utf-8") as handle:
-            rows += [json.loads(line) for line in handle if line.strip()]
+            # T17 numbers articles per topic: the topic makes an id unique across topics, so
+            # that the held-out 100 are new articles, not new versions of another topic's.
+            rows += [
+                {**row, "id": f"{path.parent.name}-{row['id']}"}
+                for row in map(json.loads, filter(str.strip, handle))
+            ]
     rng = random.Random(17)
     held = set(rng.sample(range(len(rows)), HELD_OUT))
     rest = [r for i, r in enumerate(rows) if i not in held]
