@@ -26,6 +26,7 @@ from dateline.pipeline import Corpus
 from dateline.records import ArticleNames
 from dateline.store import Store, ViewCache, fts_query
 from dateline.store.codec import decode_record
+from dateline.store.derived import cross_records
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quoting_rules
 from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
@@ -319,7 +320,7 @@ def test_cross_article_records_carry_no_text(example_store: Path) -> None:
     """Entities and events are recomputed from compact records: the names and title phrases of
     each article, its event mentions and metadata; never its text (memory per stored article)."""
     with Store(example_store, read_only=True) as store:
-        pairs = list(store._cross_records())
+        pairs = list(cross_records(store._conn, str(store.path)))
         assert len(pairs) == store.status().articles
         for names, slim in pairs:
             assert isinstance(names, ArticleNames) and names.article_id == slim.article.id

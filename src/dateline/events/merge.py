@@ -88,6 +88,26 @@ class _Cluster:
     #: Every actor and every recipient of its claims.
     actors: set[str] = field(default_factory=set)
     recipients: set[str] = field(default_factory=set)
+    #: The actors of its claims, by the article that names them.
+    actors_by_article: dict[str, set[str]] = field(default_factory=dict)
+
+    def take(self, claim: _Claim) -> None:
+        """Add a claim to the event."""
+        self.claims.append(claim)
+        self.actors.update(claim.actors)
+        self.recipients.update(claim.recipients)
+        self.actors_by_article.setdefault(claim.mention.article_id, set()).update(claim.actors)
+        self.participants |= claim.participants
+        self.people |= claim.people
+        self.places |= claim.places
+        self.uncertain_day = self.uncertain_day or claim.uncertain_day
+        self.units.add(claim.unit)
+        self.articles.add(claim.mention.article_id)
+        if claim.mention.mode in _SPECIFIC_MODES:
+            self.modes.add(claim.mention.mode)
+        self.statuses.add(claim.mention.status)
+        if _specificity(claim.mention.date) > _specificity(self.date):
+            self.date = claim.mention.date
 
 
 def _resolve_ids(entities: Any, article_id: str, items: Sequence[MentionText]) -> list[str]:
@@ -153,10 +173,8 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
         and m.type not in _SYMMETRIC_TYPES
         and claim.actors
         and cluster.actors
-        and not (
-            cluster.actors.intersection(claim.actors)
-            or cluster.recipients.intersection(claim.recipients)
-        )
+        and cluster.actors.isdisjoint(claim.actors)
+        and cluster.recipients.isdisjoint(claim.recipients)
     ):
         return False
     same_source = claim.unit in cluster.units or m.article_id in cluster.articles
@@ -169,10 +187,7 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     ):
         # One article, one type, one day: the same event told twice, unless each names its
         # own actors ("the AU urged ..." and "Britain urged ...").
-        actors_here = {
-            a for c in cluster.claims if c.mention.article_id == m.article_id for a in c.actors
-        }
-        return not (claim.actors and actors_here)
+        return not (claim.actors and cluster.actors_by_article.get(m.article_id))
     if not shared:
         return False
     undated_here = same_source and (m.date is None or cluster.date is None)
@@ -281,47 +296,31 @@ def build_events(
                     -i,
                 ),
             )
-            best = clusters[chosen]
             by_article.setdefault(article_key, set()).add(chosen)
             for participant in claim.participants:
                 by_participant.setdefault((*kind, participant), set()).add(chosen)
-            best.claims.append(claim)
-            best.actors.update(claim.actors)
-            best.recipients.update(claim.recipients)
-            best.participants |= claim.participants
-            best.people |= claim.people
-            best.places |= claim.places
-            best.uncertain_day = best.uncertain_day or claim.uncertain_day
-            best.units.add(claim.unit)
-            best.articles.add(claim.mention.article_id)
-            if claim.mention.mode in _SPECIFIC_MODES:
-                best.modes.add(claim.mention.mode)
-            best.statuses.add(claim.mention.status)
-            if _specificity(claim.mention.date) > _specificity(best.date):
-                best.date = claim.mention.date
+            clusters[chosen].take(claim)
             continue
         m = claim.mention
         by_article.setdefault(article_key, set()).add(len(clusters))
         for participant in claim.participants:
             by_participant.setdefault((*kind, participant), set()).add(len(clusters))
-        clusters.append(
-            _Cluster(
-                type=m.type,
-                claims=[claim],
-                date=m.date,
-                participants=set(claim.participants),
-                people=set(claim.people),
-                places=set(claim.places),
-                uncertain_day=claim.uncertain_day,
-                units={claim.unit},
-                articles={m.article_id},
-                negated=m.status == "negated",
-                statuses={m.status},
-                modes={m.mode} if m.mode in _SPECIFIC_MODES else set(),
-                actors=set(claim.actors),
-                recipients=set(claim.recipients),
-            )
+        cluster = _Cluster(
+            type=m.type,
+            claims=[],
+            date=m.date,
+            participants=set(),
+            people=set(),
+            places=set(),
+            uncertain_day=False,
+            units=set(),
+            articles=set(),
+            negated=m.status == "negated",
+            statuses=set(),
+            modes=set(),
         )
+        cluster.take(claim)
+        clusters.append(cluster)
     names = entities.names() if hasattr(entities, "names") else {}
     events = [_event_record(c, by_id, group_of, names) for c in clusters]
     events.sort(key=lambda e: (e.date or "9999", e.type, e.id))

@@ -39,14 +39,11 @@ from typing import Any, TextIO
 
 from dateline import timeline as timeline_stage
 from dateline.analysis import analyse_articles, workers_for_files
-from dateline.entities import article_names, resolve_article_names
 from dateline.errors import ConfigurationError, StoreError
-from dateline.events import build_events
 from dateline.ingest import CorpusReader
 from dateline.records import (
     AnalysedArticle,
     Article,
-    ArticleNames,
     DuplicateGroup,
     Entity,
     Event,
@@ -55,6 +52,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.store.codec import decode_record, encode_record
+from dateline.store.derived import cross_record, update_derived
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
@@ -198,15 +196,6 @@ def content_hash(article: Article) -> str:
         digest.update(part.encode("utf-8"))
         digest.update(b"\x00")
     return digest.hexdigest()
-
-
-def _cross_record(analysed: AnalysedArticle) -> tuple[ArticleNames, AnalysedArticle]:
-    """The part of an analysis the cross-article stages read, without the text: what entity
-    resolution reads of the article (its names, the titles around them, its abbreviations),
-    and for events its event mentions and the article's metadata."""
-    article = dataclasses.replace(analysed.article, text="", removed_examples=(), extra={})
-    slim = AnalysedArticle(article=article, sentences=(), event_mentions=analysed.event_mentions)
-    return article_names(analysed), slim
 
 
 class Store:
@@ -445,7 +434,7 @@ class Store:
                 ).lastrowid
                 conn.execute(
                     "INSERT INTO analyses(article_id, record, cross_record) VALUES (?, ?, ?)",
-                    (article.id, encode_record(analysed), encode_record(_cross_record(analysed))),
+                    (article.id, encode_record(analysed), encode_record(cross_record(analysed))),
                 )
                 conn.execute(
                     "INSERT INTO article_text(rowid, title, body) VALUES (?, ?, ?)",
@@ -500,85 +489,13 @@ class Store:
         return int(row[2])
 
     def _update_cross_article(self, duplicates: StoreDuplicates) -> dict[str, float]:
-        """Duplicate groups (incremental), then entities and events (from stored records)."""
-        seconds: dict[str, float] = {}
-        t = time.perf_counter()
         with self._transaction():
-            groups = duplicates.refresh()
-            seconds["near-duplicates"] = time.perf_counter() - t
-            t = time.perf_counter()
-            conn = self._conn
-            names: list[ArticleNames] = []
-            records: list[AnalysedArticle] = []
-            for article_names_, record in self._cross_records():
-                names.append(article_names_)
-                records.append(record)
-            seconds["load records"] = time.perf_counter() - t
-            t = time.perf_counter()
-            entity_index = resolve_article_names(names)
-            del names
-            seconds["entities"] = time.perf_counter() - t
-            t = time.perf_counter()
-            events = build_events(records, entity_index, groups)
-            entity_index = entity_index.with_event_ids(events)
-            seconds["events"] = time.perf_counter() - t
-            t = time.perf_counter()
-            self._replace_rows(
-                "entities",
-                [(e.id, e.name, e.type, encode_record(e)) for e in entity_index.entities],
-                ("name", "type"),
-            )
-            self._replace_rows(
-                "events",
-                [(e.id, e.date, e.type, encode_record(e)) for e in events],
-                ("date", "type"),
-            )
-            conn.execute("DELETE FROM event_articles")
-            conn.executemany(
-                "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)",
-                ((e.id, s.article_id) for e in events for s in e.sources),
-            )
-            conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
-            conn.execute(
+            seconds = update_derived(self._conn, str(self.path), duplicates)
+            self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
+            self._conn.execute(
                 "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"
             )
-            seconds["write results"] = time.perf_counter() - t
         return seconds
-
-    def _replace_rows(
-        self, table: str, rows: Sequence[tuple[str, Any, str, bytes]], columns: tuple[str, str]
-    ) -> None:
-        """Make ``table`` hold exactly ``rows`` in that order, writing only what changed (most
-        entities and events are the same after an add)."""
-        old = {
-            row_id: (position, blob)
-            for row_id, position, blob in self._conn.execute(
-                f"SELECT id, position, record FROM {table}"
-            )
-        }
-        wanted = {row[0] for row in rows}
-        self._conn.executemany(
-            f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in wanted)
-        )
-        first, second = columns
-        self._conn.executemany(
-            f"INSERT INTO {table}(id, position, {first}, {second}, record) VALUES (?, ?, ?, ?, ?) "
-            f"ON CONFLICT(id) DO UPDATE SET position = excluded.position, {first} = excluded.{first}, "
-            f"{second} = excluded.{second}, record = excluded.record",
-            (
-                (row_id, position, a, b, blob)
-                for position, (row_id, a, b, blob) in enumerate(rows)
-                if old.get(row_id) != (position, blob)
-            ),
-        )
-
-    def _cross_records(self) -> Iterator[tuple[ArticleNames, AnalysedArticle]]:
-        cursor = self._conn.execute(
-            "SELECT article_id, cross_record FROM analyses ORDER BY article_id"
-        )
-        while rows := cursor.fetchmany(_READ_BATCH):
-            for article_id, blob in rows:
-                yield decode_record(blob, f"{self.path}: article {article_id!r}")
 
     # ------------------------------------------------------------------ views
     def timeline(

@@ -44,10 +44,29 @@ class _RecordPickler(pickle.Pickler):
         return NotImplemented
 
 
-def encode_record(record: object) -> bytes:
+def pickle_record(record: object) -> bytes:
+    """The record's pickle before compression: what a writer compares with
+    :func:`unpack_record` of the stored blob to skip compressing what did not change (zlib is
+    most of the cost of encoding an entity or an event)."""
     buffer = io.BytesIO()
     _RecordPickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(record)
-    return zlib.compress(buffer.getvalue(), 3)
+    return buffer.getvalue()
+
+
+def pack_record(pickled: bytes) -> bytes:
+    return zlib.compress(pickled, 3)
+
+
+def unpack_record(blob: bytes, where: str) -> bytes:
+    """The pickle inside a stored blob (not unpickled)."""
+    try:
+        return zlib.decompress(blob)
+    except zlib.error as exc:
+        raise StoreError(f"{where}: stored record cannot be read ({exc})") from exc
+
+
+def encode_record(record: object) -> bytes:
+    return pack_record(pickle_record(record))
 
 
 def decode_record(blob: bytes, where: str) -> Any:
