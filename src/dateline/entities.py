@@ -141,6 +141,7 @@ class EntityIndex:
 # --------------------------------------------------------------------------- text helpers
 
 
+_LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"['’]s\b")
 _TRAILING_POSSESSIVE = re.compile(r"(?:'s|’s)$")
 
@@ -257,6 +258,8 @@ class _NameKeys:
         self._person: dict[str, frozenset[str]] = {}
         self._org: dict[str, str] = {}
         self._stripped: dict[str, str] = {}
+        self._bare: dict[str, str] = {}
+        self._acronym: dict[str, bool] = {}
 
     def person(self, text: str) -> frozenset[str]:
         key = self._person.get(text)
@@ -269,6 +272,19 @@ class _NameKeys:
         if key is None:
             key = self._org[text] = org_key(text, self.titles)
         return key
+
+    def without_article(self, text: str) -> str:
+        """An organisation's or place's name as written, without a leading "the"."""
+        name = self._bare.get(text)
+        if name is None:
+            name = self._bare[text] = _LEADING_THE.sub("", text.strip())
+        return name
+
+    def acronym(self, text: str) -> bool:
+        found = self._acronym.get(text)
+        if found is None:
+            found = self._acronym[text] = is_acronym(text)
+        return found
 
     def stripped(self, text: str) -> str:
         name = self._stripped.get(text)
@@ -491,14 +507,32 @@ def _cluster_people(
             clusters.union(first.key, m.key)
 
 
+#: Rows of the similarity matrix computed at a time (bounded memory: 512 x N bytes).
+_SIMILARITY_ROWS = 512
+
+
 def _similar_pairs(names: Sequence[str], cutoff: float) -> list[tuple[int, int]]:
-    """Index pairs (i < j) of names with rapidfuzz ratio >= cutoff, computed in one C++ call
-    (a Python double loop took seconds on a thousand-article topic)."""
-    if len(names) < 2:
-        return []
-    scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8)
-    rows, cols = np.nonzero(np.triu(scores, k=1))
-    return [(int(i), int(j)) for i, j in zip(rows, cols, strict=True)]
+    """Index pairs (i < j) of names with rapidfuzz ratio >= cutoff, computed by rapidfuzz's
+    C++ ``cdist`` (a Python double loop took seconds on a thousand-article topic) on both cores,
+    a block of rows at a time against the names after them: half the comparisons of the full
+    matrix, and memory that does not grow with the square of the corpus's names."""
+    pairs: list[tuple[int, int]] = []
+    for start in range(0, len(names), _SIMILARITY_ROWS):
+        stop = min(start + _SIMILARITY_ROWS, len(names))
+        scores = process.cdist(
+            names[start:stop],
+            names[start:],
+            scorer=fuzz.ratio,
+            score_cutoff=cutoff,
+            dtype=np.uint8,
+            workers=-1,
+        )
+        rows, cols = np.nonzero(scores)
+        pairs += [
+            (start + int(i), start + int(j)) for i, j in zip(rows, cols, strict=True) if j > i
+        ]
+    pairs.sort()
+    return pairs
 
 
 def _nearest_full_name(
@@ -588,8 +622,8 @@ def _canonical_name(members: Sequence[_Mention], cls: str, keys: _NameKeys) -> s
         full = [n for n in names if len(keys.person(n)) >= 2] or names
         counts = Counter(full)
         return max(counts, key=lambda n: (counts[n], len(n.split()), -names.index(n)))
-    names = [re.sub(r"^the\s+", "", m.text.strip(), flags=re.I) for m in members]
-    long = [n for n in names if not is_acronym(n)] or names
+    names = [keys.without_article(m.text) for m in members]
+    long = [n for n in names if not keys.acronym(n)] or names
     counts = Counter(long)
     return max(counts, key=lambda n: (counts[n], len(n), n))
 
