@@ -209,17 +209,7 @@ class StoreDuplicates:
             return hashes[~np.isin(hashes, common, assume_unique=True)]
 
         ids = dict(self.conn.execute("SELECT doc, article_id FROM shingles"))
-        ordered = sorted(affected, key=lambda d: ids[d])
-        for doc in ordered:
-            self._drop_bands(doc, REWRITE)
-            self.conn.execute(
-                "DELETE FROM duplicate_pairs WHERE signal = ? AND (a = ? OR b = ?)",
-                (REWRITE, ids[doc], ids[doc]),
-            )
-        for doc in ordered:
-            hashes = distinctive(doc)
-            if len(hashes):
-                self._index_and_pair(doc, ids[doc], hashes, REWRITE, distinctive)
+        self._reband_rewrites(sorted(affected, key=lambda d: ids[d]), ids, distinctive)
         self.conn.execute("DELETE FROM common_shingles")
         self.conn.executemany(
             "INSERT INTO common_shingles(hash) VALUES (?)", ((h,) for h in sorted(new_common))
@@ -232,6 +222,64 @@ class StoreDuplicates:
             ((g.id, a) for g in groups for a in g.article_ids),
         )
         return groups
+
+    def _reband_rewrites(
+        self, docs: list[int], ids: dict[int, str], distinctive: Callable[[int], np.ndarray]
+    ) -> None:
+        """New rewrite bands and rewrite pairs for ``docs``, whose distinctive shingles changed.
+        Only band rows whose key changed are written, all at once in key order (a changed
+        shingle seldom moves every band of an article); every pair of these articles is checked
+        again, since its Jaccard similarity changed. Pairs among ``docs`` are found from both
+        sides and kept once."""
+        threshold, (bands, rows) = self._signals[REWRITE]
+        self.conn.executemany(
+            "DELETE FROM duplicate_pairs WHERE signal = ? AND (a = ? OR b = ?)",
+            ((REWRITE, ids[doc], ids[doc]) for doc in docs),
+        )
+        keys_of: dict[int, list[int]] = {}
+        dropped: list[tuple[int, int]] = []
+        added: list[tuple[int, int]] = []
+        columns: list[tuple[bytes | None, int]] = []
+        for doc in docs:
+            hashes = distinctive(doc)
+            keys = _band_keys(self._minhash(hashes), REWRITE, bands, rows) if len(hashes) else []
+            (blob,) = self.conn.execute(
+                "SELECT rewrite_keys FROM shingles WHERE doc = ?", (doc,)
+            ).fetchone()
+            old = set(np.frombuffer(blob, dtype=np.int64).tolist()) if blob else set()
+            dropped += [(k, doc) for k in old.difference(keys)]
+            added += [(k, doc) for k in set(keys) - old]
+            columns.append((np.array(keys, dtype=np.int64).tobytes() if keys else None, doc))
+            keys_of[doc] = keys
+        self.conn.executemany("DELETE FROM lsh_bands WHERE key = ? AND doc = ?", sorted(dropped))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO lsh_bands(key, doc) VALUES (?, ?)", sorted(added)
+        )
+        self.conn.executemany(
+            f"UPDATE shingles SET {_KEY_COLUMN[REWRITE]} = ? WHERE doc = ?", columns
+        )
+        pairs: set[tuple[str, str, str]] = set()
+        for doc in docs:
+            keys = keys_of[doc]
+            if not keys:
+                continue
+            marks = ",".join("?" * len(keys))
+            candidates = {
+                r[0]
+                for r in self.conn.execute(
+                    f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys
+                )
+            } - {doc}
+            if not candidates:
+                continue
+            mine = distinctive(doc)
+            for other in sorted(candidates):
+                if _sorted_jaccard(mine, distinctive(other)) >= threshold:
+                    a, b = sorted((ids[doc], ids[other]))
+                    pairs.add((a, b, REWRITE))
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", sorted(pairs)
+        )
 
     def _count_shingles(self, docs: list[int]) -> None:
         """Add the new articles' shingles to the document frequencies: one upsert per distinct
