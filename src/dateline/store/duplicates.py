@@ -296,13 +296,14 @@ class StoreDuplicates:
             )
 
     def _docs_with_any(self, changed: np.ndarray) -> Iterable[int]:
-        """Articles containing one of ``changed``: a streamed scan of the stored shingle sets."""
+        """Articles containing one of ``changed``: a streamed scan of the stored shingle sets,
+        tested a batch of articles at a time (one ``np.isin`` per batch, not per article)."""
         cursor = self.conn.execute("SELECT doc, hashes FROM shingles")
         while rows := cursor.fetchmany(_SCAN_BATCH):
-            for doc, blob in rows:
-                hashes = np.frombuffer(blob, dtype=np.uint32)
-                if np.isin(changed, hashes, assume_unique=True).any():
-                    yield doc
+            arrays = [np.frombuffer(blob, dtype=np.uint32) for _, blob in rows]
+            owner = np.repeat(np.array([doc for doc, _ in rows]), [len(a) for a in arrays])
+            hits = np.isin(np.concatenate(arrays), changed)
+            yield from np.unique(owner[hits]).tolist()
 
     def _groups(self) -> tuple[DuplicateGroup, ...]:
         components = UnionFind[str]()
