@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
+import itertools
 import json
 import pickle
 import shutil
 import sqlite3
 import sys
 import zlib
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -280,6 +282,43 @@ def test_incremental_near_duplicates_equal_the_batch_index(t17_dir: Path, tmp_pa
                 groups = duplicates.refresh()
     assert groups == batch.groups()
     assert len(groups) > 3
+
+
+def test_replaced_articles_leave_the_counts_and_groups_of_a_batch_run(
+    t17_dir: Path, tmp_path: Path
+) -> None:
+    """Shingle counts are added at the refresh after an add: a replaced article must take back
+    its counts if they were added (stored in an earlier add) and not if they were not yet."""
+    rows = []
+    with gzip.open(t17_dir / "haiti" / "articles.jsonl.gz", "rt") as handle:
+        for line in itertools.islice(handle, 120):
+            item = json.loads(line)
+            rows.append((str(item["id"]), item["text"]))
+    later = " A correction was appended to this article the next day."
+    with Store(tmp_path / "d.db") as store:
+        duplicates = StoreDuplicates(store._conn)
+        with store._transaction():
+            for article_id, text in rows[:60]:
+                duplicates.add_article(article_id, text)
+        with store._transaction():
+            duplicates.refresh()
+        with store._transaction():
+            for article_id, text in rows[60:]:
+                duplicates.add_article(article_id, text)
+            for article_id, text in (rows[0], rows[100]):  # counted, and still pending
+                duplicates.remove_article(article_id)
+                duplicates.add_article(article_id, text + later)
+        with store._transaction():
+            groups = duplicates.refresh()
+        counts = dict(store._conn.execute("SELECT hash, df FROM shingle_df"))
+    final = [(i, t + later if n in (0, 100) else t) for n, (i, t) in enumerate(rows)]
+    batch = NearDuplicateIndex()
+    expected: Counter[int] = Counter()
+    for article_id, text in final:
+        batch.add(article_id, text)
+        expected.update(duplicates.shingle_hashes(text).tolist())
+    assert counts == dict(expected)
+    assert groups == batch.groups() and groups
 
 
 @settings(max_examples=200, deadline=None)

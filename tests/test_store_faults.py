@@ -52,6 +52,9 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
             store.entities,
             _lines(store.timeline(dates=10).entries),
             _lines(store.timeline(query="earthquake", dates=5).entries),
+            # Kept incrementally: which articles report each event, shingle document counts.
+            sorted(store._conn.execute("SELECT event_id, article_id FROM event_articles")),
+            sorted(store._conn.execute("SELECT hash, df FROM shingle_df")),
         )
 
 

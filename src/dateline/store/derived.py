@@ -100,10 +100,13 @@ def update_derived(
             [(e.id, e.date, e.type, pickle_record(e)) for e in events],
             ("date", "type"),
         )
-    conn.execute("DELETE FROM event_articles")
+    links = {(e.id, s.article_id) for e in events for s in e.sources}
+    stored = set(conn.execute("SELECT event_id, article_id FROM event_articles"))
     conn.executemany(
-        "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)",
-        ((e.id, s.article_id) for e in events for s in e.sources),
+        "DELETE FROM event_articles WHERE event_id = ? AND article_id = ?", sorted(stored - links)
+    )
+    conn.executemany(
+        "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)", sorted(links - stored)
     )
     seconds["write results"] = time.perf_counter() - t
     return seconds
