@@ -266,6 +266,24 @@ def build_events(
             people = frozenset(x for x in (*actors, *recipients) if x in people_ids)
             places = frozenset(x for x in (*actors, *recipients) if x in place_ids)
             claims.append(_Claim(m, unit, tuple(actors), tuple(recipients), people, places))
+    # A claim only ever joins a cluster of its own type and negation: each kind is merged on
+    # its own, and its clusters become event records before the next kind's are built (the
+    # clusters' sets were the peak of a store's recompute).
+    by_kind: dict[tuple[str, bool], list[_Claim]] = defaultdict(list)
+    for claim in claims:
+        by_kind[(claim.mention.type, claim.mention.status == "negated")].append(claim)
+    del claims
+    names = entities.names() if hasattr(entities, "names") else {}
+    events: list[Event] = []
+    for kind in sorted(by_kind):
+        clusters = _merge_claims(by_kind.pop(kind))
+        events += (_event_record(c, by_id, group_of, names) for c in clusters)
+    events.sort(key=lambda e: (e.date or "9999", e.type, e.id))
+    return tuple(events)
+
+
+def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:
+    """The greedy merge of one kind's claims (one type, negated or not) into clusters."""
     # Most precise dates first, so undated and month-level claims join day-level events.
     claims.sort(
         key=lambda c: (
@@ -276,16 +294,15 @@ def build_events(
         )
     )
     clusters: list[_Cluster] = []
-    # A claim fits only a cluster of its own type and negation that shares a participant or its
-    # article (see ``_fits``), so look only there: linear in the claims, not claims x clusters.
-    by_participant: dict[tuple[str, bool, str], set[int]] = {}
-    by_article: dict[tuple[str, bool, str], set[int]] = {}
+    # A claim fits only a cluster that shares a participant or its article (see ``_fits``), so
+    # look only there: linear in the claims, not claims x clusters.
+    by_participant: dict[str, set[int]] = {}
+    by_article: dict[str, set[int]] = {}
     for claim in claims:
-        kind = (claim.mention.type, claim.mention.status == "negated")
-        article_key = (*kind, claim.mention.article_id)
-        candidates = set(by_article.get(article_key, ()))
+        article_id = claim.mention.article_id
+        candidates = set(by_article.get(article_id, ()))
         for participant in claim.participants:
-            candidates |= by_participant.get((*kind, participant), set())
+            candidates |= by_participant.get(participant, set())
         fitting = [i for i in sorted(candidates) if _fits(claim, clusters[i])]
         if fitting:
             chosen = max(
@@ -296,35 +313,30 @@ def build_events(
                     -i,
                 ),
             )
-            by_article.setdefault(article_key, set()).add(chosen)
-            for participant in claim.participants:
-                by_participant.setdefault((*kind, participant), set()).add(chosen)
             clusters[chosen].take(claim)
-            continue
-        m = claim.mention
-        by_article.setdefault(article_key, set()).add(len(clusters))
+        else:
+            chosen = len(clusters)
+            m = claim.mention
+            cluster = _Cluster(
+                type=m.type,
+                claims=[],
+                date=m.date,
+                participants=set(),
+                people=set(),
+                places=set(),
+                uncertain_day=False,
+                units=set(),
+                articles=set(),
+                negated=m.status == "negated",
+                statuses=set(),
+                modes=set(),
+            )
+            cluster.take(claim)
+            clusters.append(cluster)
+        by_article.setdefault(article_id, set()).add(chosen)
         for participant in claim.participants:
-            by_participant.setdefault((*kind, participant), set()).add(len(clusters))
-        cluster = _Cluster(
-            type=m.type,
-            claims=[],
-            date=m.date,
-            participants=set(),
-            people=set(),
-            places=set(),
-            uncertain_day=False,
-            units=set(),
-            articles=set(),
-            negated=m.status == "negated",
-            statuses=set(),
-            modes=set(),
-        )
-        cluster.take(claim)
-        clusters.append(cluster)
-    names = entities.names() if hasattr(entities, "names") else {}
-    events = [_event_record(c, by_id, group_of, names) for c in clusters]
-    events.sort(key=lambda e: (e.date or "9999", e.type, e.id))
-    return tuple(events)
+            by_participant.setdefault(participant, set()).add(chosen)
+    return clusters
 
 
 def _ranked(values: Sequence[str]) -> list[str]:

@@ -8,9 +8,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import gc
+import hashlib
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dateline.entities import article_names, resolve_article_names
@@ -90,14 +91,14 @@ def update_derived(
             conn,
             where,
             "entities",
-            [(e.id, e.name, e.type, pickle_record(e)) for e in entity_index.entities],
+            ((e.id, e.name, e.type, pickle_record(e)) for e in entity_index.entities),
             ("name", "type"),
         )
         replace_rows(
             conn,
             where,
             "events",
-            [(e.id, e.date, e.type, pickle_record(e)) for e in events],
+            ((e.id, e.date, e.type, pickle_record(e)) for e in events),
             ("date", "type"),
         )
     links = {(e.id, s.article_id) for e in events for s in e.sources}
@@ -116,28 +117,30 @@ def replace_rows(
     conn: sqlite3.Connection,
     where: str,
     table: str,
-    rows: Sequence[tuple[str, Any, str, bytes]],
+    rows: Iterable[tuple[str, Any, str, bytes]],
     columns: tuple[str, str],
 ) -> None:
     """Make ``table`` hold exactly ``rows`` (id, two columns, the record's pickle) in that order,
     writing only what changed: most entities and events are the same after an add, and often
-    only their position moved (a new entity sorts before them). Comparing pickles with the
-    stored blobs decompressed skips compressing the unchanged ones (zlib was half the cost)."""
+    only their position moved (a new entity sorts before them). The stored blobs are compared by
+    a digest of their pickle, so unchanged records are not compressed again (zlib was half the
+    cost of writing them) and neither side's records are held in memory."""
     old = {
-        row_id: (position, unpack_record(blob, f"{where}: {table} {row_id!r}"))
+        row_id: (position, _digest(unpack_record(blob, f"{where}: {table} {row_id!r}")))
         for row_id, position, blob in conn.execute(f"SELECT id, position, record FROM {table}")
     }
-    wanted = {row[0] for row in rows}
-    conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in wanted))
+    wanted: set[str] = set()
     moved: list[tuple[int, str]] = []
     changed: list[tuple[str, int, Any, str, bytes]] = []
     for position, (row_id, a, b, pickled) in enumerate(rows):
+        wanted.add(row_id)
         before = old.get(row_id)
-        if before is not None and before[1] == pickled:
+        if before is not None and before[1] == _digest(pickled):
             if before[0] != position:
                 moved.append((position, row_id))
         else:
             changed.append((row_id, position, a, b, pack_record(pickled)))
+    conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in wanted))
     conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?", moved)
     first, second = columns
     conn.executemany(
@@ -146,3 +149,7 @@ def replace_rows(
         f"{second} = excluded.{second}, record = excluded.record",
         changed,
     )
+
+
+def _digest(pickled: bytes) -> bytes:
+    return hashlib.blake2b(pickled, digest_size=16).digest()
