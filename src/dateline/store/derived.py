@@ -94,20 +94,20 @@ def update_derived(
             ((e.id, e.name, e.type, pickle_record(e)) for e in entity_index.entities),
             ("name", "type"),
         )
-        replace_rows(
+        changed_events = replace_rows(
             conn,
             where,
             "events",
             ((e.id, e.date, e.type, pickle_record(e)) for e in events),
             ("date", "type"),
         )
-    links = {(e.id, s.article_id) for e in events for s in e.sources}
-    stored = set(conn.execute("SELECT event_id, article_id FROM event_articles"))
+    # An event's sources are part of its record: only changed or removed events change links.
     conn.executemany(
-        "DELETE FROM event_articles WHERE event_id = ? AND article_id = ?", sorted(stored - links)
+        "DELETE FROM event_articles WHERE event_id = ?", ((i,) for i in sorted(changed_events))
     )
     conn.executemany(
-        "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)", sorted(links - stored)
+        "INSERT INTO event_articles(event_id, article_id) VALUES (?, ?)",
+        ((e.id, s.article_id) for e in events if e.id in changed_events for s in e.sources),
     )
     seconds["write results"] = time.perf_counter() - t
     return seconds
@@ -119,12 +119,13 @@ def replace_rows(
     table: str,
     rows: Iterable[tuple[str, Any, str, bytes]],
     columns: tuple[str, str],
-) -> None:
+) -> set[str]:
     """Make ``table`` hold exactly ``rows`` (id, two columns, the record's pickle) in that order,
     writing only what changed: most entities and events are the same after an add, and often
     only their position moved (a new entity sorts before them). The stored blobs are compared by
     a digest of their pickle, so unchanged records are not compressed again (zlib was half the
-    cost of writing them) and neither side's records are held in memory."""
+    cost of writing them) and neither side's records are held in memory. Returns the ids of the
+    rows removed, added or changed."""
     old = {
         row_id: (position, _digest(unpack_record(blob, f"{where}: {table} {row_id!r}")))
         for row_id, position, blob in conn.execute(f"SELECT id, position, record FROM {table}")
@@ -149,6 +150,7 @@ def replace_rows(
         f"{second} = excluded.{second}, record = excluded.record",
         changed,
     )
+    return {row[0] for row in changed} | (old.keys() - wanted)
 
 
 def _digest(pickled: bytes) -> bytes:

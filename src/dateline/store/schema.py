@@ -86,7 +86,8 @@ CREATE INDEX entities_position ON entities(position);
 CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT,
                      type TEXT NOT NULL, record BLOB NOT NULL);
 CREATE INDEX events_position ON events(position);
-CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL);
+CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL,
+                             PRIMARY KEY (event_id, article_id)) WITHOUT ROWID;
 CREATE INDEX event_articles_article ON event_articles(article_id);
 -- Runs of ``add`` and what each could not read.
 CREATE TABLE runs (
