@@ -651,6 +651,10 @@ def _build_index(
         groups[clusters.find(m.key)].append(m)
     drafts = []
     for members in groups.values():
+        if len(members) == 1:  # most entities: no votes to count
+            (only,) = members
+            drafts.append((_canonical_name(members, only.cls, keys), only.label, members))
+            continue
         members.sort(key=lambda m: m.key)
         classes = Counter(m.cls for m in members)
         cls = "PERSON" if classes["PERSON"] else classes.most_common(1)[0][0]
