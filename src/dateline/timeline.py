@@ -552,7 +552,10 @@ def build_timeline_entries(
     known = known_quotable if known_quotable is not None else {}
     heads: list[tuple[_DateEvidence, list[_Candidate]]] = []
     for ev in ordered:
-        pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known)
+        if evidence.pool is not None:
+            pool = evidence.pool(ev)
+        else:
+            pool = _candidate_pool(ev.candidates, filters, matcher, quotable, known)
         if pool:
             heads.append((ev, pool))
         if len(heads) >= dates + MARGIN_DATES:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -261,3 +261,7 @@ class TimelineEvidence:
     end: datetime.date | None
     days: dict[datetime.date, _DateEvidence]
     periods: dict[str, _DateEvidence]
+    #: When set, gives a date's pool of quotable candidates (as the stage would pick it from the
+    #: date's ``candidates``, which are then left empty) and completes its ``article_ids``: a
+    #: store ranks dates from its rows and reads sentences only for the dates a view uses.
+    pool: Callable[[_DateEvidence], list[_Candidate]] | None = None

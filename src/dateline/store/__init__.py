@@ -58,6 +58,7 @@ from dateline.store.codec import decode_record, encode_record
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
+from dateline.store.timeline_rows import forget_sentence_rows, stored_evidence, write_sentence_rows
 
 __all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
 
@@ -462,10 +463,12 @@ class Store:
         """What views read of one article without decoding its analysis: which sentences the
         timeline may quote, and its time expressions' conflicts."""
         article_id = analysed.article.id
+        flags = quotable_flags(analysed, filters)
         self._conn.execute(
             "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
-            (article_id, rules, quotable_flags(analysed, filters)),
+            (article_id, rules, flags),
         )
+        write_sentence_rows(self._conn, analysed, flags)
         self._conn.executemany(
             "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -495,6 +498,7 @@ class Store:
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM quotable WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM time_conflicts WHERE article_id = ?", (article_id,))
+        forget_sentence_rows(self._conn, article_id)
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         duplicates.remove_article(article_id)
         return int(row[2])
@@ -613,7 +617,16 @@ class Store:
         kept = cache.evidence(key) if cache is not None else None
         if kept is None:
             known = KnownQuotable()
-            evidence = timeline_stage.collect_timeline_evidence(
+            evidence = stored_evidence(
+                self._conn,
+                terms=matcher.terms,
+                pattern=matcher.pattern(),
+                match=fts_query(matcher.terms),
+                start=start,
+                end=end,
+                rules=rules,
+                filters=filters,
+            ) or timeline_stage.collect_timeline_evidence(
                 self._timeline_articles(matcher.terms, start, end, known, rules, cache),
                 query=query,
                 start=start,

@@ -1,0 +1,329 @@
+"""The timeline's rows: what ``add`` keeps of each sentence so that a new view ranks dates with SQL
+and reads sentences only for the dates it uses.
+
+Collecting a view's evidence from decoded analyses walks every sentence of every selected article
+(seconds on Timeline17). The stage's first step needs much less: for each sentence, the dates it
+names (:func:`dateline.timeline_evidence.sentence_slots`), whether it is dated at all, whether it
+may be quoted, and for a query whether it matches. So ``add`` writes:
+
+* ``sentences``: one row per sentence (index, offsets, ``dated``, ``quotable`` under the rules of
+  the article's ``quotable`` row, text), with a full-text index (``sentence_text``) that finds the
+  sentences a query may match (a superset, checked with the stage's own regex);
+* ``sentence_dates``: one row per sentence and date it names (day, month or year), with the time
+  expression and whether it opens the sentence.
+
+A view (:func:`stored_evidence`) counts each date's supporting units with SQL, ranks them with the
+stage's own code, and reads the sentences of a date only when the stage asks for its pool: about
+``dates + 10`` dates. The result is the stage's, sentence for sentence; views under other quoting
+rules than those stored fall back to the stage over decoded analyses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+
+from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
+from dateline.store.quotable import QUOTABLE
+from dateline.timeline import MAX_POOL, SentenceFilters
+from dateline.timeline_evidence import (
+    LEDE_SENTENCES,
+    TimelineEvidence,
+    _Candidate,
+    _DateEvidence,
+    _opens_sentence,
+    _period_bounds,
+    sentence_slots,
+)
+
+
+def write_sentence_rows(conn: sqlite3.Connection, analysed: AnalysedArticle, flags: bytes) -> None:
+    """Store an article's sentences and the dates they name (``flags``: its quotable flags)."""
+    article_id = analysed.article.id
+    for sentence in analysed.sentences:
+        sentence_id = conn.execute(
+            "INSERT INTO sentences(article_id, idx, start, stop, dated, quotable, text) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (
+                article_id,
+                sentence.index,
+                sentence.start,
+                sentence.end,
+                int(bool(sentence.time_mentions)),
+                int(flags[sentence.index] == QUOTABLE),
+                sentence.text,
+            ),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO sentence_text(rowid, text) VALUES (?, ?)", (sentence_id, sentence.text)
+        )
+        conn.executemany(
+            "INSERT INTO sentence_dates(sentence_id, article_id, slot, first_day, last_day, "
+            "evidence, opens) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            ((sentence_id, article_id, *row) for row in sentence_date_rows(sentence)),
+        )
+
+
+def sentence_date_rows(sentence: Sentence) -> list[tuple[str, str, str, str, int]]:
+    """``(slot, first day, last day, time expression, opens)`` of every date a sentence names."""
+    days, periods = sentence_slots(sentence)
+    rows = [
+        (
+            day.isoformat(),
+            day.isoformat(),
+            day.isoformat(),
+            m.text,
+            int(_opens_sentence(m, sentence)),
+        )
+        for day, m in days.items()
+    ]
+    for period, m in periods.items():
+        first, last = _period_bounds(period)
+        rows.append((period, first.isoformat(), last.isoformat(), m.text, 0))
+    return rows
+
+
+def forget_sentence_rows(conn: sqlite3.Connection, article_id: str) -> None:
+    """Remove an article's rows (it is being replaced)."""
+    conn.execute(
+        "INSERT INTO sentence_text(sentence_text, rowid, text) "
+        "SELECT 'delete', id, text FROM sentences WHERE article_id = ?",
+        (article_id,),
+    )
+    conn.execute("DELETE FROM sentence_dates WHERE article_id = ?", (article_id,))
+    conn.execute("DELETE FROM sentences WHERE article_id = ?", (article_id,))
+
+
+# --------------------------------------------------------------------------- views
+
+
+def stored_evidence(
+    conn: sqlite3.Connection,
+    *,
+    terms: frozenset[str],
+    pattern: re.Pattern[str] | None,
+    match: str | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    rules: str,
+    filters: SentenceFilters,
+) -> TimelineEvidence | None:
+    """The evidence of a view from the rows, for ``timeline.build_timeline_entries``: the dates'
+    support counted with SQL, their candidate pools read when the stage asks for them. None when
+    some article's quotable flags were stored under other rules than ``rules`` (the caller then
+    collects the evidence from the analyses). ``pattern`` is ``QueryMatcher.pattern()`` and
+    ``match`` the full-text query that finds a superset of what it matches (None: no prefilter).
+    """
+    if conn.execute("SELECT 1 FROM quotable WHERE rules != ? LIMIT 1", (rules,)).fetchone():
+        return None
+    lo = start.isoformat() if start else "0000"
+    hi = end.isoformat() if end else "9999"
+    relevant: set[int] | None = None
+    selected: set[str] | None = None
+    if pattern is not None:
+        relevant, selected = _query_matches(conn, pattern, match)
+    in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
+
+    days: dict[dt.date, _DateEvidence] = {}
+    periods: dict[str, _DateEvidence] = {}
+    unit = "COALESCE('group:' || g.group_id, 'article:' || a.id)"
+    rows = conn.execute(
+        f"SELECT a.id, a.published_day, {unit} FROM articles a "
+        "LEFT JOIN duplicate_groups g ON g.article_id = a.id "
+        f"WHERE a.published_day BETWEEN ? AND ?"
+        + (
+            ""
+            if selected is not None
+            else " AND EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id)"
+        ),
+        (lo, hi),
+    ).fetchall()
+    for article_id, day, unit_id in rows:
+        if selected is not None and article_id not in selected:
+            continue
+        ev = days.get(key := dt.date.fromisoformat(day))
+        if ev is None:
+            ev = days[key] = _DateEvidence(day, "day")
+        ev.published_units.add(unit_id)
+        ev.article_ids.add(article_id)
+
+    where = f"d.last_day >= ? AND d.first_day <= ? AND {in_range}"
+    params: list[object] = [lo, hi, lo, hi]
+    if relevant is not None:
+        where += " AND d.sentence_id IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(sorted(relevant)))
+    for slot, unit_id, count in conn.execute(
+        f"SELECT d.slot, {unit}, COUNT(*) FROM sentence_dates d "
+        "JOIN articles a ON a.id = d.article_id "
+        f"LEFT JOIN duplicate_groups g ON g.article_id = a.id WHERE {where} GROUP BY 1, 2",
+        params,
+    ):
+        if len(slot) == 10:
+            ev = days.get(key := dt.date.fromisoformat(slot))
+            if ev is None:
+                ev = days[key] = _DateEvidence(slot, "day")
+            ev.mention_sentences += count
+        else:
+            ev = periods.get(slot)
+            if ev is None:
+                ev = periods[slot] = _DateEvidence(slot, "month" if len(slot) == 7 else "year")
+        ev.mention_units.add(unit_id)
+    pools = _Pools(conn, filters, relevant, selected, lo, hi, end)
+    return TimelineEvidence(terms, start, end, days, periods, pool=pools)
+
+
+def _query_matches(
+    conn: sqlite3.Connection, pattern: re.Pattern[str], match: str | None
+) -> tuple[set[int], set[str]]:
+    """The ids of the sentences that match the query, and the articles a query view uses (those
+    with such a sentence or a matching title): the full-text indexes narrow, the regex decides."""
+    search = pattern.search
+    if match is None:
+        sentences = conn.execute("SELECT id, article_id, text FROM sentences")
+        titles = conn.execute("SELECT id, title FROM articles")
+    else:
+        sentences = conn.execute(
+            "SELECT s.id, s.article_id, s.text FROM sentences s WHERE s.id IN "
+            "(SELECT rowid FROM sentence_text WHERE sentence_text MATCH ?)",
+            (match,),
+        )
+        titles = conn.execute(
+            "SELECT id, title FROM articles WHERE seq IN "
+            "(SELECT rowid FROM article_text WHERE article_text MATCH ?)",
+            (match,),
+        )
+    relevant: set[int] = set()
+    selected: set[str] = set()
+    for sentence_id, article_id, text in sentences:
+        if search(text) is not None:
+            relevant.add(sentence_id)
+            selected.add(article_id)
+    selected.update(article_id for article_id, title in titles if search(title or ""))
+    return relevant, selected
+
+
+class _Pools:
+    """A view's candidate pools, read from the rows date by date (and kept: another ``dates`` or
+    ``sentences`` of the view asks again)."""
+
+    def __init__(
+        self,
+        conn: sqlite3.Connection,
+        filters: SentenceFilters,
+        relevant: set[int] | None,
+        selected: set[str] | None,
+        lo: str,
+        hi: str,
+        end: dt.date | None,
+    ) -> None:
+        self.conn = conn
+        self.filters = filters
+        self.relevant = relevant
+        self.selected = selected
+        self.lo, self.hi, self.end = lo, hi, end
+        self._pools: dict[str, list[_Candidate]] = {}
+        self._articles: dict[str, Article] = {}
+
+    def __call__(self, ev: _DateEvidence) -> list[_Candidate]:
+        pool = self._pools.get(ev.key)
+        if pool is None:
+            pool = self._pools[ev.key] = self._read(ev)
+        return pool
+
+    def _read(self, ev: _DateEvidence) -> list[_Candidate]:
+        """The stage's ``_candidate_pool`` of the date, from its rows: its quotable candidates
+        (on-topic ones when there are any), the first ``MAX_POOL`` by (names the date, sentence
+        index) when there are more; candidates in article id, then sentence order."""
+        in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
+        sql = (
+            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens FROM sentence_dates d "
+            "JOIN sentences s ON s.id = d.sentence_id JOIN articles a ON a.id = d.article_id "
+            f"WHERE d.slot = ? AND s.quotable = 1 AND {in_range}"
+        )
+        params: list[object] = [ev.key, self.lo, self.hi]
+        if ev.granularity == "day":
+            day = dt.date.fromisoformat(ev.key)
+            undated = (
+                " UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0 FROM articles a "
+                "JOIN sentences s ON s.article_id = a.id "
+                "WHERE a.published_day = ? AND s.dated = 0 AND s.quotable = 1"
+            )
+            sql += undated
+            params.append(ev.key)
+            after = day + dt.timedelta(days=1)
+            if self.end is None or after <= self.end:
+                # News is mostly reported the day after: the lede of an article published the
+                # next day may tell what happened on this one.
+                sql += undated + " AND s.idx < ?"
+                params += [after.isoformat(), LEDE_SENTENCES]
+        rows = self.conn.execute(sql, params).fetchall()
+        selected, relevant = self.selected, self.relevant
+        if selected is not None:
+            rows = [r for r in rows if r[0] in selected]
+        rows.sort(key=lambda r: (r[0], r[1]))
+        # The articles that name the date in an on-topic sentence (quotable or not) support it.
+        ev.article_ids.update(
+            article_id
+            for sentence_id, article_id in self.conn.execute(
+                "SELECT d.sentence_id, d.article_id FROM sentence_dates d "
+                f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}",
+                (ev.key, self.lo, self.hi),
+            )
+            if relevant is None or sentence_id in relevant
+        )
+        if relevant is not None:
+            rows = [r for r in rows if r[2] in relevant] or rows
+        if len(rows) > MAX_POOL:
+            rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
+        return self._candidates(rows)
+
+    def _candidates(self, rows: list[tuple[str, int, int, int, str, int]]) -> list[_Candidate]:
+        quotable_text = self.filters.quotable_text
+        texts = {
+            sentence_id: (start, stop, text)
+            for sentence_id, start, stop, text in self.conn.execute(
+                "SELECT id, start, stop, text FROM sentences WHERE id IN "
+                "(SELECT value FROM json_each(?))",
+                (json.dumps([r[2] for r in rows]),),
+            )
+        }
+        self._read_articles({r[0] for r in rows})
+        out = []
+        for article_id, index, sentence_id, named, evidence, opens in rows:
+            start, stop, text = texts[sentence_id]
+            out.append(
+                _Candidate(
+                    Sentence(article_id, index, start, stop, text),
+                    self._articles[article_id],
+                    evidence,
+                    bool(named),
+                    self.relevant is None or sentence_id in self.relevant,
+                    text=quotable_text(text),
+                    opens_with_date=bool(opens),
+                )
+            )
+        return out
+
+    def _read_articles(self, ids: Iterable[str]) -> None:
+        """Article metadata for the candidates' sources (no text: the stage quotes sentences)."""
+        missing = [i for i in ids if i not in self._articles]
+        if not missing:
+            return
+        for article_id, path, title, url, source, published, granularity in self.conn.execute(
+            "SELECT id, path, title, url, source, published, granularity FROM articles "
+            "WHERE id IN (SELECT value FROM json_each(?))",
+            (json.dumps(missing),),
+        ):
+            pub = PublicationDate(published, granularity, "store") if published else None
+            self._articles[article_id] = Article(
+                id=article_id,
+                text="",
+                path=path,
+                title=title,
+                url=url,
+                source=source,
+                published=pub,
+            )
