@@ -264,13 +264,16 @@ def _merge_lines(
 ) -> list[_Line]:
     """Group identical or near-identical candidate sentences (syndication) into single lines."""
     similarity = (vectors[list(rows)] @ vectors[list(rows)].T).toarray()
+    # Only a candidate with an earlier near-identical one can join a line by similarity: the
+    # others (most) skip the search among the lines' openers, with the same result.
+    near_earlier = np.tril(similarity >= SAME_LINE_SIMILARITY, -1).any(axis=1)
     lines: list[_Line] = []
     opener: list[int] = []  # line index -> candidate position that opened it
     by_text: dict[str, int] = {}
     for pos, (candidate, row) in enumerate(zip(candidates, rows, strict=True)):
         key = _normalised(candidate.text)
         index = by_text.get(key, -1)
-        if index < 0 and opener:
+        if index < 0 and opener and near_earlier[pos]:
             sims = similarity[pos, opener]
             best = int(np.argmax(sims))
             if sims[best] >= SAME_LINE_SIMILARITY:
