@@ -346,7 +346,7 @@ def line_features(
         gap = min((g for g in gaps if g >= 0), default=None)
         cols.append(
             [
-                math.log1p(len(_WORD.findall(text))),
+                math.log1p(line.first.words if line.first.words >= 0 else word_count(text)),
                 math.log1p(min(m.sentence.index for m in line.members)),
                 float(any(m.sentence.index < 3 for m in line.members)),
                 math.log1p(gap) if gap is not None else math.log1p(30),
@@ -565,10 +565,13 @@ def build_timeline_entries(
             break
     if not heads:
         return ()
-    texts = [c.text for _, pool in heads for c in pool]
-    vectorizer = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
+    analyse = text_terms_analyser()
+    docs = [c.terms if c.terms is not None else analyse(c.text) for _, pool in heads for c in pool]
+    # The terms are those TfidfVectorizer(lowercase=True, stop_words="english") finds in the texts:
+    # the same matrix, from terms a store may have worked out when it stored the sentences.
+    vectorizer = TfidfVectorizer(analyzer=_given_terms, sublinear_tf=True)
     try:
-        vectors = vectorizer.fit_transform(texts)
+        vectors = vectorizer.fit_transform(docs)
     except ValueError:  # every candidate is stop words only: nothing informative to quote
         return ()
     background = np.asarray(vectors.mean(axis=0)).ravel()
@@ -652,6 +655,24 @@ def _candidate_pool(
     if len(pool) > MAX_POOL:
         pool = sorted(pool, key=lambda c: (not c.mentions_date, c.sentence.index))[:MAX_POOL]
     return pool
+
+
+def text_terms_analyser() -> Callable[[str], list[str]]:
+    """What the stage's TF-IDF counts in a quoted text: lower-cased words of two characters or
+    more, without English stop words (scikit-learn's word analyser)."""
+    analyser: Callable[[str], list[str]] = TfidfVectorizer(
+        lowercase=True, stop_words="english"
+    ).build_analyzer()
+    return analyser
+
+
+def word_count(text: str) -> int:
+    """Words of a quoted text, as the line features count them."""
+    return len(_WORD.findall(text))
+
+
+def _given_terms(terms: list[str]) -> list[str]:
+    return terms
 
 
 def _events_by_date(events: Sequence[object]) -> dict[str, list[str]]:

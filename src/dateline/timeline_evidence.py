@@ -102,6 +102,10 @@ class _Candidate:
     text: str = ""
     #: The date expression opens the sentence ("June 1 - BP shares plunge ..."): a timeline line.
     opens_with_date: bool = False
+    #: ``text``'s TF-IDF terms (:func:`dateline.timeline.text_terms`) and word count, when the
+    #: caller knows them (a store keeps them per sentence); else the stage works them out.
+    terms: list[str] | None = None
+    words: int = -1
 
 
 @dataclass(slots=True)

@@ -468,7 +468,7 @@ class Store:
             "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
             (article_id, rules, flags),
         )
-        write_sentence_rows(self._conn, analysed, flags)
+        write_sentence_rows(self._conn, analysed, flags, filters)
         self._conn.executemany(
             "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -66,11 +66,13 @@ CREATE TABLE time_conflicts (
 CREATE INDEX time_conflicts_article ON time_conflicts(article_id);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- The timeline's rows (dateline.store.timeline_rows): every sentence (``dated``: it has time
--- expressions; ``quotable``: under the rules of the article's ``quotable`` row), a full-text index
--- of them, and every date a sentence names (a day, or a month/year with its first and last day).
+-- expressions; ``quotable``: under the rules of the article's ``quotable`` row; for a quotable one
+-- its quote when not the text, the quote's TF-IDF terms and word count), a full-text index of
+-- them, and every date a sentence names (a day, or a month/year with its first and last day).
 CREATE TABLE sentences (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
-    stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, text TEXT NOT NULL
+    stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, text TEXT NOT NULL,
+    quote TEXT, terms TEXT NOT NULL, words INTEGER NOT NULL
 );
 CREATE INDEX sentences_article ON sentences(article_id, idx);
 CREATE VIRTUAL TABLE sentence_text USING fts5(

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 
 from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
 from dateline.store.quotable import QUOTABLE
-from dateline.timeline import MAX_POOL, SentenceFilters
+from dateline.timeline import MAX_POOL, SentenceFilters, text_terms_analyser, word_count
 from dateline.timeline_evidence import (
     LEDE_SENTENCES,
     TimelineEvidence,
@@ -40,21 +40,30 @@ from dateline.timeline_evidence import (
 )
 
 
-def write_sentence_rows(conn: sqlite3.Connection, analysed: AnalysedArticle, flags: bytes) -> None:
-    """Store an article's sentences and the dates they name (``flags``: its quotable flags)."""
+def write_sentence_rows(
+    conn: sqlite3.Connection, analysed: AnalysedArticle, flags: bytes, filters: SentenceFilters
+) -> None:
+    """Store an article's sentences and the dates they name (``flags``: its quotable flags);
+    for a quotable sentence also its quote, the quote's TF-IDF terms and word count."""
     article_id = analysed.article.id
+    analyse = text_terms_analyser()
     for sentence in analysed.sentences:
+        quotable = flags[sentence.index] == QUOTABLE
+        quote = filters.quotable_text(sentence.text) if quotable else sentence.text
         sentence_id = conn.execute(
-            "INSERT INTO sentences(article_id, idx, start, stop, dated, quotable, text) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sentences(article_id, idx, start, stop, dated, quotable, text, quote, "
+            "terms, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 sentence.index,
                 sentence.start,
                 sentence.end,
                 int(bool(sentence.time_mentions)),
-                int(flags[sentence.index] == QUOTABLE),
+                int(quotable),
                 sentence.text,
+                None if quote == sentence.text else quote,
+                " ".join(analyse(quote)) if quotable else "",
+                word_count(quote) if quotable else -1,
             ),
         ).lastrowid
         conn.execute(
@@ -281,11 +290,10 @@ class _Pools:
         return self._candidates(rows)
 
     def _candidates(self, rows: list[tuple[str, int, int, int, str, int]]) -> list[_Candidate]:
-        quotable_text = self.filters.quotable_text
         texts = {
-            sentence_id: (start, stop, text)
-            for sentence_id, start, stop, text in self.conn.execute(
-                "SELECT id, start, stop, text FROM sentences WHERE id IN "
+            row[0]: row[1:]
+            for row in self.conn.execute(
+                "SELECT id, start, stop, text, quote, terms, words FROM sentences WHERE id IN "
                 "(SELECT value FROM json_each(?))",
                 (json.dumps([r[2] for r in rows]),),
             )
@@ -293,7 +301,7 @@ class _Pools:
         self._read_articles({r[0] for r in rows})
         out = []
         for article_id, index, sentence_id, named, evidence, opens in rows:
-            start, stop, text = texts[sentence_id]
+            start, stop, text, quote, terms, words = texts[sentence_id]
             out.append(
                 _Candidate(
                     Sentence(article_id, index, start, stop, text),
@@ -301,8 +309,10 @@ class _Pools:
                     evidence,
                     bool(named),
                     self.relevant is None or sentence_id in self.relevant,
-                    text=quotable_text(text),
+                    text=text if quote is None else quote,
                     opens_with_date=bool(opens),
+                    terms=terms.split(),
+                    words=words,
                 )
             )
         return out
