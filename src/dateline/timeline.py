@@ -336,13 +336,16 @@ def line_features(
 
     pattern = query.pattern()
     cols: list[list[float]] = []
+    published: dict[str, datetime.date | None] = {}
     for line in lines:
         text = line.first.text
-        gaps = [
-            (p - day).days
-            for m in line.members
-            if day is not None and (p := published_day(m.article)) is not None
-        ]
+        gaps = []
+        if day is not None:
+            for m in line.members:
+                if m.article.id not in published:
+                    published[m.article.id] = published_day(m.article)
+                if (p := published[m.article.id]) is not None:
+                    gaps.append((p - day).days)
         gap = min((g for g in gaps if g >= 0), default=None)
         cols.append(
             [
@@ -455,20 +458,19 @@ def _pick_lines(
         relevance = relevance + scorer.relevance(feats)
     similarity = (matrix @ matrix.T).toarray()
     chosen: list[int] = []
-    available = set(range(len(lines)))
-    while available and len(chosen) < count:
-        best, best_value = -1, -math.inf
-        for i in sorted(available):
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            if redundancy > REDUNDANT_SIMILARITY:
-                continue
-            value = relevance[i] - weights.redundancy * redundancy
-            if value > best_value:
-                best, best_value = i, value
-        if best < 0:
+    # Each line's largest similarity to the lines picked so far (0 before the first pick), and
+    # whether it may still be picked (not picked, never too redundant: redundancy only grows).
+    redundancy = np.zeros(len(lines))
+    eligible = np.ones(len(lines), dtype=bool)
+    while len(chosen) < count:
+        eligible &= redundancy <= REDUNDANT_SIMILARITY
+        if not eligible.any():
             break
+        values = np.where(eligible, relevance - weights.redundancy * redundancy, -np.inf)
+        best = int(np.argmax(values))  # the first of equal values, as a scan in line order
         chosen.append(best)
-        available.discard(best)
+        eligible[best] = False
+        redundancy = np.maximum(redundancy, similarity[:, best])
     return [lines[i] for i in chosen]
 
 

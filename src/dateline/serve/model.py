@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +39,8 @@ from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
 TIMELINE_CACHE_SIZE = 32
+#: Bytes of download bodies kept per snapshot (one per download and view), oldest dropped first.
+DOWNLOAD_CACHE_BYTES = 32 * 1024 * 1024
 _DATE_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -176,6 +178,7 @@ class Snapshot:
         self.entities_by_id = {e.id: e for e in self.entities}
         self._articles: dict[str, ArticleInfo] | None = None
         self._timelines: OrderedDict[tuple[Any, ...], Timeline] = OrderedDict()
+        self._downloads: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
         self._conflicts: tuple[Conflict, ...] | None = None
         self._events_by_article: dict[str, list[str]] | None = None
         self._group_of: dict[str, DuplicateGroup] | None = None
@@ -242,6 +245,24 @@ class Snapshot:
         while len(self._timelines) > TIMELINE_CACHE_SIZE:
             self._timelines.popitem(last=False)
         return timeline
+
+    def download(
+        self, key: tuple[Any, ...], make: Callable[[], tuple[str, str]]
+    ) -> tuple[str, bytes]:
+        """A download's media type and encoded body, made once per download and view: the events
+        CSV of a broad view is hundreds of kB, and filtering and writing it again took 100-400 ms
+        a request on Timeline17."""
+        found = self._downloads.get(key)
+        if found is not None:
+            self._downloads.move_to_end(key)
+            return found
+        media_type, text = make()
+        found = self._downloads[key] = (media_type, text.encode("utf-8"))
+        while sum(len(body) for _, body in self._downloads.values()) > DOWNLOAD_CACHE_BYTES:
+            if len(self._downloads) == 1:
+                break  # one body larger than the budget is kept until the next one
+            self._downloads.popitem(last=False)
+        return found
 
     def events_in_view(self, params: ViewParams) -> list[Event]:
         """Events dated inside the view's range whose evidence or names match its query.
