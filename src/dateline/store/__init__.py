@@ -136,13 +136,13 @@ class TimeConflict:
 class ViewCache:
     """What a long-lived reader (the web app) keeps between timeline views of a store.
 
-    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
-      they outlive ``add``s): decoding them is the largest part of a new view over a whole store.
-      At most ``limit`` articles (about 25 kB each on Timeline17: at most about 250 MB by
-      default); past it, views decode the rest as they would without a cache.
     * The evidence of the last ``views`` (store generation, query terms, date range), with the
-      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips reading
-      and collecting altogether (``timeline.collect_timeline_evidence``).
+      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips
+      ranking the dates and reading their candidates again.
+    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
+      they outlive ``add``s), for views that fall back to the analyses (timeline rows stored under
+      other quoting rules): decoding them is the largest part of such a view. At most ``limit``
+      articles (about 25 kB each on Timeline17: at most about 250 MB by default).
     """
 
     def __init__(self, limit: int = 10_000, views: int = 8) -> None:

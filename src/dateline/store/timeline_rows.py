@@ -7,7 +7,9 @@ names (:func:`dateline.timeline_evidence.sentence_slots`), whether it is dated a
 may be quoted, and for a query whether it matches. So ``add`` writes:
 
 * ``sentences``: one row per sentence (index, offsets, ``dated``, ``quotable`` under the rules of
-  the article's ``quotable`` row, text), with a full-text index (``sentence_text``) that finds the
+  the article's ``quotable`` row, text; for a quotable one its quote when it is not the text, the
+  quote's TF-IDF terms and word count, which the stage would otherwise work out for every
+  candidate of every date it uses), with a full-text index (``sentence_text``) that finds the
   sentences a query may match (a superset, checked with the stage's own regex);
 * ``sentence_dates``: one row per sentence and date it names (day, month or year), with the time
   expression and whether it opens the sentence.
