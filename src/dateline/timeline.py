@@ -260,19 +260,35 @@ def _source_ref(article: Article) -> SourceRef:
 
 
 def _merge_lines(
-    candidates: Sequence[_Candidate], vectors: Any, rows: Sequence[int]
+    candidates: Sequence[_Candidate],
+    vectors: Any,
+    rows: Sequence[int],
+    terms: Sequence[Sequence[str]],
 ) -> list[_Line]:
-    """Group identical or near-identical candidate sentences (syndication) into single lines."""
+    """Group identical or near-identical candidate sentences (syndication) into single lines.
+
+    ``terms`` are the candidates' TF-IDF terms: two texts with the same words (lower-cased) have
+    the same terms, so a candidate's words are compared only with those of the lines opened by
+    a candidate with its very terms (the same lines as comparing with every line's words)."""
     similarity = (vectors[list(rows)] @ vectors[list(rows)].T).toarray()
     # Only a candidate with an earlier near-identical one can join a line by similarity: the
     # others (most) skip the search among the lines' openers, with the same result.
     near_earlier = np.tril(similarity >= SAME_LINE_SIMILARITY, -1).any(axis=1)
     lines: list[_Line] = []
     opener: list[int] = []  # line index -> candidate position that opened it
-    by_text: dict[str, int] = {}
+    by_terms: dict[tuple[str, ...], list[int]] = {}  # terms -> lines opened with them
+    words: dict[int, str] = {}  # line index -> its opener's words, when worked out
     for pos, (candidate, row) in enumerate(zip(candidates, rows, strict=True)):
-        key = _normalised(candidate.text)
-        index = by_text.get(key, -1)
+        key = tuple(terms[pos])
+        index = -1
+        same_terms = by_terms.get(key, ())
+        mine = _normalised(candidate.text) if same_terms else ""
+        for line_index in same_terms:
+            if line_index not in words:
+                words[line_index] = _normalised(lines[line_index].first.text)
+            if words[line_index] == mine:
+                index = line_index
+                break
         if index < 0 and opener and near_earlier[pos]:
             sims = similarity[pos, opener]
             best = int(np.argmax(sims))
@@ -282,7 +298,7 @@ def _merge_lines(
             index = len(lines)
             lines.append(_Line([candidate], row))
             opener.append(pos)
-            by_text[key] = index
+            by_terms.setdefault(key, []).append(index)
         elif all(m.article.id != candidate.article.id for m in lines[index].members):
             lines[index].members.append(candidate)
     return lines
@@ -587,7 +603,7 @@ def build_timeline_entries(
             break
         day = _parse_day(ev.key) if ev.granularity == "day" else None
         picked = _pick_lines(
-            _merge_lines(pool, vectors, rows),
+            _merge_lines(pool, vectors, rows, docs[rows[0] : rows[-1] + 1]),
             vectors,
             sentences,
             matcher,

@@ -138,7 +138,11 @@ class Volume:
     undated_events: int
 
 
-def parse_value(value: str | None) -> tuple[int, int | None, int | None] | None:
+#: (year, month, day) of a date value; month and day when known.
+DateParts = tuple[int, int | None, int | None]
+
+
+def parse_value(value: str | None) -> DateParts | None:
     """(year, month, day) of an ISO-like value's calendar prefix, or None when it has none."""
     if not value:
         return None
@@ -179,6 +183,8 @@ class Snapshot:
         self._articles: dict[str, ArticleInfo] | None = None
         self._timelines: OrderedDict[tuple[Any, ...], Timeline] = OrderedDict()
         self._downloads: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
+        self._volumes: OrderedDict[tuple[Any, ...], Volume] = OrderedDict()
+        self._dated_values: tuple[list[DateParts], int, list[DateParts], int] | None = None
         self._conflicts: tuple[Conflict, ...] | None = None
         self._events_by_article: dict[str, list[str]] | None = None
         self._group_of: dict[str, DuplicateGroup] | None = None
@@ -299,23 +305,40 @@ class Snapshot:
         return [e for e in self.entities if wanted.intersection(e.event_ids)]
 
     def volume(self, params: ViewParams) -> Volume:
-        """Articles (by publication date) and events (by date) per period, inside the range."""
-        article_days = []
-        undated_articles = 0
-        for info in self.articles.values():
-            parsed = parse_value(info.published)
-            if parsed is None:
-                undated_articles += 1
-                continue
-            article_days.append(parsed)
-        event_days = []
-        undated_events = 0
-        for event in self.events:
-            parsed = parse_value(event.date)
-            if parsed is None:
-                undated_events += 1
-                continue
-            event_days.append(parsed)
+        """Articles (by publication date) and events (by date) per period, inside the range (kept
+        per range and period: every timeline page draws it)."""
+        key = (params.start, params.end, params.period)
+        found = self._volumes.get(key)
+        if found is None:
+            found = self._volumes[key] = self._volume(params)
+            while len(self._volumes) > TIMELINE_CACHE_SIZE:
+                self._volumes.popitem(last=False)
+        return found
+
+    def _dated(self) -> tuple[list[DateParts], int, list[DateParts], int]:
+        """The parsed dates of the articles and of the events, and how many have none."""
+        if self._dated_values is None:
+            article_days = []
+            undated_articles = 0
+            for info in self.articles.values():
+                parsed = parse_value(info.published)
+                if parsed is None:
+                    undated_articles += 1
+                    continue
+                article_days.append(parsed)
+            event_days = []
+            undated_events = 0
+            for event in self.events:
+                parsed = parse_value(event.date)
+                if parsed is None:
+                    undated_events += 1
+                    continue
+                event_days.append(parsed)
+            self._dated_values = (article_days, undated_articles, event_days, undated_events)
+        return self._dated_values
+
+    def _volume(self, params: ViewParams) -> Volume:
+        article_days, undated_articles, event_days, undated_events = self._dated()
         period: str = params.period
         if period == "auto":
             period = _auto_period(article_days + event_days, params.start, params.end)

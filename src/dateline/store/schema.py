@@ -74,7 +74,8 @@ CREATE TABLE sentences (
     stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, text TEXT NOT NULL,
     quote TEXT, terms TEXT NOT NULL, words INTEGER NOT NULL
 );
-CREATE INDEX sentences_article ON sentences(article_id, idx);
+-- (covering: a date's candidates are chosen from the index alone)
+CREATE INDEX sentences_article ON sentences(article_id, idx, dated, quotable);
 CREATE VIRTUAL TABLE sentence_text USING fts5(
     text, content='sentences', content_rowid='id', tokenize='unicode61'
 );
