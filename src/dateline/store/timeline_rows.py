@@ -249,16 +249,18 @@ class _Pools:
         (on-topic ones when there are any), the first ``MAX_POOL`` by (names the date, sentence
         index) when there are more; candidates in article id, then sentence order."""
         in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
+        # The sentences naming the date (quotable or not: all of them support it), then the
+        # undated quotable ones of the articles published on it.
         sql = (
-            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens FROM sentence_dates d "
-            "JOIN sentences s ON s.id = d.sentence_id JOIN articles a ON a.id = d.article_id "
-            f"WHERE d.slot = ? AND s.quotable = 1 AND {in_range}"
+            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable "
+            "FROM sentence_dates d JOIN sentences s ON s.id = d.sentence_id "
+            f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}"
         )
         params: list[object] = [ev.key, self.lo, self.hi]
         if ev.granularity == "day":
             day = dt.date.fromisoformat(ev.key)
             undated = (
-                " UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0 FROM articles a "
+                " UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0, 1 FROM articles a "
                 "JOIN sentences s ON s.article_id = a.id "
                 "WHERE a.published_day = ? AND s.dated = 0 AND s.quotable = 1"
             )
@@ -274,24 +276,17 @@ class _Pools:
         selected, relevant = self.selected, self.relevant
         if selected is not None:
             rows = [r for r in rows if r[0] in selected]
+        # The articles that name the date in an on-topic sentence support it.
+        ev.article_ids.update(r[0] for r in rows if r[3] and (relevant is None or r[2] in relevant))
+        rows = [r for r in rows if r[6]]
         rows.sort(key=lambda r: (r[0], r[1]))
-        # The articles that name the date in an on-topic sentence (quotable or not) support it.
-        ev.article_ids.update(
-            article_id
-            for sentence_id, article_id in self.conn.execute(
-                "SELECT d.sentence_id, d.article_id FROM sentence_dates d "
-                f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}",
-                (ev.key, self.lo, self.hi),
-            )
-            if relevant is None or sentence_id in relevant
-        )
         if relevant is not None:
             rows = [r for r in rows if r[2] in relevant] or rows
         if len(rows) > MAX_POOL:
             rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
         return self._candidates(rows)
 
-    def _candidates(self, rows: list[tuple[str, int, int, int, str, int]]) -> list[_Candidate]:
+    def _candidates(self, rows: list[tuple[str, int, int, int, str, int, int]]) -> list[_Candidate]:
         texts = {
             row[0]: row[1:]
             for row in self.conn.execute(
@@ -302,7 +297,7 @@ class _Pools:
         }
         self._read_articles({r[0] for r in rows})
         out = []
-        for article_id, index, sentence_id, named, evidence, opens in rows:
+        for article_id, index, sentence_id, named, evidence, opens, _quotable in rows:
             start, stop, text, quote, terms, words = texts[sentence_id]
             out.append(
                 _Candidate(
