@@ -14,6 +14,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from dateline.pipeline import Corpus
 from dateline.store import Store
 from dateline.timeline import (
+    GivenTermsTfidf,
     QueryMatcher,
     _collect_evidence,
     _given_terms,
@@ -117,7 +118,9 @@ def test_the_rows_are_what_the_stage_collects(stored: tuple[Path, Corpus]) -> No
     assert all(sentences[key][2] == 0 for key in undated)
 
 
-def test_given_terms_make_the_tfidf_matrix_of_the_texts() -> None:
+def test_given_terms_make_the_tfidf_matrix_of_the_texts(stored: tuple[Path, Corpus]) -> None:
+    """The stage's TF-IDF (terms given, no pruning step) is scikit-learn's on the texts, to the
+    bit and in the same stored order."""
     texts = [
         "BP shares plunge 13 % on June 1 .",
         "The the and of",  # stop words only: an empty row
@@ -125,15 +128,17 @@ def test_given_terms_make_the_tfidf_matrix_of_the_texts() -> None:
         "BP shares plunge 13 % on June 1 .",
         "oil_spill and spill-over: 42,000 barrels a day",
     ]
+    texts += [s.text for a in stored[1].articles for s in a.sentences]
     plain = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
     expected = plain.fit_transform(texts)
     analyse = text_terms_analyser()
-    given = TfidfVectorizer(analyzer=_given_terms, sublinear_tf=True)
+    given = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True)
     got = given.fit_transform([analyse(t) for t in texts])
-    assert given.vocabulary_ == plain.vocabulary_
-    for a, b in ((got, expected),):
-        assert np.array_equal(a.indptr, b.indptr) and np.array_equal(a.indices, b.indices)
-        assert np.array_equal(a.data, b.data)
+    assert {t: int(i) for t, i in given.vocabulary_.items()} == plain.vocabulary_
+    assert type(got) is type(expected) and got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
 
 
 def test_a_replaced_article_replaces_its_timeline_rows(tmp_path: Path) -> None:
