@@ -5,14 +5,17 @@ timelines."""
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dateline.pipeline import Corpus
-from dateline.store import Store
+from dateline.store import Store, fts_query
 from dateline.timeline import (
     GivenTermsTfidf,
     QueryMatcher,
@@ -95,8 +98,8 @@ def test_the_rows_are_what_the_stage_collects(stored: tuple[Path, Corpus]) -> No
         sentences = {
             (r[0], r[1]): r[2:]
             for r in store._query(
-                "SELECT article_id, idx, start, stop, dated, quotable, text, quote, terms, words "
-                "FROM sentences"
+                "SELECT article_id, idx, start, stop, dated, quotable, plain, text, quote, terms, "
+                "words FROM sentences"
             )
         }
     expected = {}
@@ -109,6 +112,7 @@ def test_the_rows_are_what_the_stage_collects(stored: tuple[Path, Corpus]) -> No
                 s.end,
                 int(bool(s.time_mentions)),
                 int(quotable),
+                int(s.text.isascii() and "_" not in s.text),
                 s.text,
                 None if quote == s.text else quote,
                 " ".join(analyse(quote)) if quotable else "",
@@ -160,3 +164,25 @@ def test_a_replaced_article_replaces_its_timeline_rows(tmp_path: Path) -> None:
         assert len(store._query(match, ("Porto",))) == 1
         assert store.timeline(query="Lisbon").entries == ()
         assert store.timeline(query="Porto").entries[0].date == "2024-03-06"
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.text(alphabet="abcAB01 .,'-\n", max_size=24), min_size=1, max_size=6),
+    st.lists(st.text(alphabet="abcB01", min_size=1, max_size=5), min_size=1, max_size=3),
+)
+@example(["Oil-spill: oil's spilled", "soil spill2 2oil"], ["oil", "spill"])
+def test_on_plain_text_the_full_text_index_decides_as_the_query_regex(
+    texts: list[str], words: list[str]
+) -> None:
+    """For ASCII texts without "_" and query terms of ASCII letters and digits, a sentence the
+    sentence index finds is one the stage's regex matches, and no other (views then skip the
+    regex on such sentences)."""
+    matcher = QueryMatcher.from_query(" ".join(words), ())
+    pattern, match = matcher.pattern(), fts_query(matcher.terms)
+    assert pattern is not None and match is not None
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='unicode61')")
+    conn.executemany("INSERT INTO t(rowid, text) VALUES (?, ?)", enumerate(texts))
+    found = {r[0] for r in conn.execute("SELECT rowid FROM t WHERE t MATCH ?", (match,))}
+    assert found == {i for i, text in enumerate(texts) if pattern.search(text)}

@@ -67,12 +67,13 @@ CREATE INDEX time_conflicts_article ON time_conflicts(article_id);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
 -- The timeline's rows (dateline.store.timeline_rows): every sentence (``dated``: it has time
 -- expressions; ``quotable``: under the rules of the article's ``quotable`` row; for a quotable one
--- its quote when not the text, the quote's TF-IDF terms and word count), a full-text index of
--- them, and every date a sentence names (a day, or a month/year with its first and last day).
+-- its quote when not the text, the quote's TF-IDF terms and word count; ``plain``: ASCII without
+-- "_", where the index's words are the query regex's), a full-text index of them, and every date
+-- a sentence names (a day, or a month/year with its first and last day).
 CREATE TABLE sentences (
     id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
-    stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, text TEXT NOT NULL,
-    quote TEXT, terms TEXT NOT NULL, words INTEGER NOT NULL
+    stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, plain INTEGER NOT NULL,
+    text TEXT NOT NULL, quote TEXT, terms TEXT NOT NULL, words INTEGER NOT NULL
 );
 -- (covering: a date's candidates are chosen from the index alone)
 CREATE INDEX sentences_article ON sentences(article_id, idx, dated, quotable);
@@ -108,6 +109,8 @@ CREATE INDEX entities_position ON entities(position);
 CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT,
                      type TEXT NOT NULL, record BLOB NOT NULL);
 CREATE INDEX events_position ON events(position);
+-- (covering: every timeline view reads every event's id and date, in order)
+CREATE INDEX events_dates ON events(position, id, date);
 CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL);
 CREATE INDEX event_articles_article ON event_articles(article_id);
 -- Runs of ``add`` and what each could not read.

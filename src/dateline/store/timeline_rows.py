@@ -53,8 +53,8 @@ def write_sentence_rows(
         quotable = flags[sentence.index] == QUOTABLE
         quote = filters.quotable_text(sentence.text) if quotable else sentence.text
         sentence_id = conn.execute(
-            "INSERT INTO sentences(article_id, idx, start, stop, dated, quotable, text, quote, "
-            "terms, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO sentences(article_id, idx, start, stop, dated, quotable, plain, text, "
+            "quote, terms, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article_id,
                 sentence.index,
@@ -62,6 +62,7 @@ def write_sentence_rows(
                 sentence.end,
                 int(bool(sentence.time_mentions)),
                 int(quotable),
+                int(sentence.text.isascii() and "_" not in sentence.text),
                 sentence.text,
                 None if quote == sentence.text else quote,
                 " ".join(analyse(quote)) if quotable else "",
@@ -135,7 +136,7 @@ def stored_evidence(
     relevant: set[int] | None = None
     selected: set[str] | None = None
     if pattern is not None:
-        relevant, selected = _query_matches(conn, pattern, match)
+        relevant, selected = _query_matches(conn, terms, pattern, match)
     in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
 
     days: dict[dt.date, _DateEvidence] = {}
@@ -187,17 +188,23 @@ def stored_evidence(
 
 
 def _query_matches(
-    conn: sqlite3.Connection, pattern: re.Pattern[str], match: str | None
+    conn: sqlite3.Connection, terms: frozenset[str], pattern: re.Pattern[str], match: str | None
 ) -> tuple[set[int], set[str]]:
     """The ids of the sentences that match the query, and the articles a query view uses (those
-    with such a sentence or a matching title): the full-text indexes narrow, the regex decides."""
+    with such a sentence or a matching title): the full-text indexes narrow, the regex decides.
+
+    When every term is ASCII letters and digits, a ``plain`` sentence (ASCII, no "_") found by
+    the index matches: its index words are then exactly the regex's words (runs of letters and
+    digits, compared without case), so only the other sentences are searched again."""
     search = pattern.search
     if match is None:
         sentences = conn.execute("SELECT id, article_id, text FROM sentences")
         titles = conn.execute("SELECT id, title FROM articles")
     else:
+        plain = all(t.isascii() and t.isalnum() for t in terms)
+        text = "CASE WHEN s.plain THEN NULL ELSE s.text END" if plain else "s.text"
         sentences = conn.execute(
-            "SELECT s.id, s.article_id, s.text FROM sentences s WHERE s.id IN "
+            f"SELECT s.id, s.article_id, {text} FROM sentences s WHERE s.id IN "
             "(SELECT rowid FROM sentence_text WHERE sentence_text MATCH ?)",
             (match,),
         )
@@ -208,8 +215,8 @@ def _query_matches(
         )
     relevant: set[int] = set()
     selected: set[str] = set()
-    for sentence_id, article_id, text in sentences:
-        if search(text) is not None:
+    for sentence_id, article_id, found in sentences:
+        if found is None or search(found) is not None:
             relevant.add(sentence_id)
             selected.add(article_id)
     selected.update(article_id for article_id, title in titles if search(title or ""))
