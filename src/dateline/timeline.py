@@ -343,38 +343,57 @@ def line_features(
     """One row of :data:`LINE_FEATURES` per line of one date."""
     rows = [line.vector_row for line in lines]
     matrix = vectors[rows]
-    support = np.array([len(line.article_ids()) for line in lines], dtype=float)
-    date_centroid = np.asarray(matrix.T @ support).ravel() / max(float(support.sum()), 1.0)
-
-    def cosine(centroid: np.ndarray) -> np.ndarray:
-        norm = _norm(centroid)
-        return np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
-
     pattern = query.pattern()
+    no_gap = math.log1p(30)
     cols: list[list[float]] = []
+    counts: list[int] = []
+    flags: list[tuple[bool, bool, bool]] = []
     published: dict[str, datetime.date | None] = {}
     for line in lines:
-        text = line.first.text
+        members = line.members
+        first = members[0]
+        text = first.text
         gaps = []
         if day is not None:
-            for m in line.members:
+            for m in members:
                 if m.article.id not in published:
                     published[m.article.id] = published_day(m.article)
                 if (p := published[m.article.id]) is not None:
                     gaps.append((p - day).days)
         gap = min((g for g in gaps if g >= 0), default=None)
+        if len(members) == 1:  # most lines: one sentence of one article
+            index = first.sentence.index
+            counts.append(1)
+            flags.append((first.mentions_date, first.on_query, first.opens_with_date))
+        else:
+            index = min(m.sentence.index for m in members)
+            counts.append(len(line.article_ids()))
+            flags.append(
+                (
+                    any(m.mentions_date for m in members),
+                    any(m.on_query for m in members),
+                    any(m.opens_with_date for m in members),
+                )
+            )
         cols.append(
             [
-                math.log1p(line.first.words if line.first.words >= 0 else word_count(text)),
-                math.log1p(min(m.sentence.index for m in line.members)),
-                float(any(m.sentence.index < 3 for m in line.members)),
-                math.log1p(gap) if gap is not None else math.log1p(30),
+                math.log1p(first.words if first.words >= 0 else word_count(text)),
+                math.log1p(index),
+                float(index < 3),  # the earliest member is in a lede when any is
+                math.log1p(gap) if gap is not None else no_gap,
                 float(bool(gaps) and max(gaps) < 0),
                 float(text.startswith(_QUOTE_OPENERS)),
                 float(_DIGIT.search(text) is not None),
                 math.log1p(len(pattern.findall(text))) if pattern is not None else 0.0,
             ]
         )
+    support = np.array(counts, dtype=float)
+    date_centroid = np.asarray(matrix.T @ support).ravel() / max(float(support.sum()), 1.0)
+
+    def cosine(centroid: np.ndarray) -> np.ndarray:
+        norm = _norm(centroid)
+        return np.asarray(matrix @ centroid).ravel() / norm if norm else np.zeros(len(lines))
+
     extra = np.array(cols, dtype=float).reshape(len(lines), 8)
     return np.column_stack(
         [
@@ -382,9 +401,7 @@ def line_features(
             cosine(date_centroid),
             cosine(np.asarray(background).ravel()),
             np.log1p(support),
-            [any(m.mentions_date for m in line.members) for line in lines],
-            [any(m.on_query for m in line.members) for line in lines],
-            [any(m.opens_with_date for m in line.members) for line in lines],
+            np.array(flags, dtype=bool).reshape(len(lines), 3),
             extra,
         ]
     ).astype(float)
