@@ -27,6 +27,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterable
+from typing import Any
 
 from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
 from dateline.store.quotable import QUOTABLE
@@ -223,6 +224,10 @@ def _query_matches(
     return relevant, selected
 
 
+#: What a date's candidate rows carry of each sentence, after why it is a candidate.
+_TEXT = "s.start, s.stop, s.text, s.quote, s.terms, s.words"
+
+
 class _Pools:
     """A view's candidate pools, read from the rows date by date (and kept: another ``dates`` or
     ``sentences`` of the view asks again)."""
@@ -259,7 +264,7 @@ class _Pools:
         # The sentences naming the date (quotable or not: all of them support it), then the
         # undated quotable ones of the articles published on it.
         sql = (
-            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable "
+            f"SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable, {_TEXT} "
             "FROM sentence_dates d JOIN sentences s ON s.id = d.sentence_id "
             f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}"
         )
@@ -267,7 +272,7 @@ class _Pools:
         if ev.granularity == "day":
             day = dt.date.fromisoformat(ev.key)
             undated = (
-                " UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0, 1 FROM articles a "
+                f" UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0, 1, {_TEXT} FROM articles a "
                 "JOIN sentences s ON s.article_id = a.id "
                 "WHERE a.published_day = ? AND s.dated = 0 AND s.quotable = 1"
             )
@@ -293,19 +298,12 @@ class _Pools:
             rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
         return self._candidates(rows)
 
-    def _candidates(self, rows: list[tuple[str, int, int, int, str, int, int]]) -> list[_Candidate]:
-        texts = {
-            row[0]: row[1:]
-            for row in self.conn.execute(
-                "SELECT id, start, stop, text, quote, terms, words FROM sentences WHERE id IN "
-                "(SELECT value FROM json_each(?))",
-                (json.dumps([r[2] for r in rows]),),
-            )
-        }
+    def _candidates(self, rows: list[Any]) -> list[_Candidate]:
         self._read_articles({r[0] for r in rows})
         out = []
-        for article_id, index, sentence_id, named, evidence, opens, _quotable in rows:
-            start, stop, text, quote, terms, words = texts[sentence_id]
+        for row in rows:
+            article_id, index, sentence_id, named, evidence, opens = row[:6]
+            start, stop, text, quote, terms, words = row[7:]
             out.append(
                 _Candidate(
                     Sentence(article_id, index, start, stop, text),
