@@ -109,8 +109,6 @@ CREATE INDEX entities_position ON entities(position);
 CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT,
                      type TEXT NOT NULL, record BLOB NOT NULL);
 CREATE INDEX events_position ON events(position);
--- (covering: every timeline view reads every event's id and date, in order)
-CREATE INDEX events_dates ON events(position, id, date);
 CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL);
 CREATE INDEX event_articles_article ON event_articles(article_id);
 -- Runs of ``add`` and what each could not read.
@@ -123,6 +121,8 @@ CREATE TABLE problems (
     run_id INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL,
     severity TEXT NOT NULL
 );
+-- Every timeline view reads every event's id and date, in order: from this index alone.
+CREATE INDEX events_dates ON events(position, id, date);
 """
 
 
