@@ -533,13 +533,25 @@ def test_a_reload_shows_articles_added_meanwhile(seeds_dir: Path, tmp_path: Path
         before = app.get("/api/status").json()
         assert before["status"]["articles"] == 3
         assert app.get(f"/articles/{seeds[4].stem}").status_code == 404
+        # Downloads and the volume chart are kept per view: a reload must not serve old ones.
+        events_before = app.get("/download/events.jsonl").text.splitlines()
+        assert app.get("/download/events.jsonl").text.splitlines() == events_before
+        assert _charted_articles(app) == 3
         build_store(db, second)  # `dateline add` on the same store while the app runs
         after = app.get("/api/status").json()
         assert after["status"]["articles"] == 5
         assert after["generation"] != before["generation"]
+        events_after = app.get("/download/events.jsonl").text.splitlines()
+        assert len(events_after) == after["status"]["events"] != len(events_before)
+        assert _charted_articles(app) == 5
         assert app.get(f"/articles/{seeds[4].stem}").status_code == 200
         listed = lxml.html.fromstring(app.get("/articles").text).xpath("//ul[@id='articles']/li")
         assert len(listed) == 5
+
+
+def _charted_articles(app: TestClient) -> int:
+    volume = app.get("/api/volume").json()
+    return sum(b["articles"] for b in volume["buckets"]) + volume["undated_articles"]
 
 
 def test_the_app_leaves_the_store_file_unchanged(seeds_db: Path) -> None:
@@ -596,9 +608,10 @@ def test_warm_start_reads_the_store_before_the_first_request(seeds_db: Path) -> 
         assert len(snapshot._timelines) == 1
         assert warmed.get("/").status_code == 200
         assert len(snapshot._timelines) == 1  # the default view was already computed
-        # ... and its analyses and evidence are kept for the next views, which equal the store's.
+        # ... and its evidence is kept for the next views, which equal the store's (read from the
+        # store's timeline rows: no analysis is decoded).
         cache = state._view.cache
-        assert len(cache) == state._view.store.status().articles and len(cache._evidence) == 1
+        assert len(cache) == 0 and len(cache._evidence) == 1
         api = warmed.get("/api/timeline", params={"dates": 3, "sentences": 1}).json()
         assert len(cache._evidence) == 1  # another dates/sentences of the same view
         with Store(seeds_db, read_only=True) as store:

@@ -172,9 +172,9 @@ def _download_body(snap: Snapshot, params: ViewParams, name: str) -> tuple[str, 
 async def download(request: Request) -> Response:
     snap, params = _view(request)
     name = request.path_params["name"]
-    media_type, body = _download_body(snap, params, name)
+    media_type, body = snap.download((name, params), lambda: _download_body(snap, params, name))
     return Response(
-        body.encode("utf-8"),
+        body,
         media_type=media_type,
         headers={"content-disposition": f'attachment; filename="{name}"'},
     )

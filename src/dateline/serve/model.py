@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -39,6 +39,8 @@ from dateline.timeline import QueryMatcher, load_sentence_filters
 
 #: Timelines kept per snapshot (one per distinct view asked for), oldest dropped first.
 TIMELINE_CACHE_SIZE = 32
+#: Bytes of download bodies kept per snapshot (one per download and view), oldest dropped first.
+DOWNLOAD_CACHE_BYTES = 32 * 1024 * 1024
 _DATE_PREFIX = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 
@@ -136,7 +138,11 @@ class Volume:
     undated_events: int
 
 
-def parse_value(value: str | None) -> tuple[int, int | None, int | None] | None:
+#: (year, month, day) of a date value; month and day when known.
+DateParts = tuple[int, int | None, int | None]
+
+
+def parse_value(value: str | None) -> DateParts | None:
     """(year, month, day) of an ISO-like value's calendar prefix, or None when it has none."""
     if not value:
         return None
@@ -176,6 +182,9 @@ class Snapshot:
         self.entities_by_id = {e.id: e for e in self.entities}
         self._articles: dict[str, ArticleInfo] | None = None
         self._timelines: OrderedDict[tuple[Any, ...], Timeline] = OrderedDict()
+        self._downloads: OrderedDict[tuple[Any, ...], tuple[str, bytes]] = OrderedDict()
+        self._volumes: OrderedDict[tuple[Any, ...], Volume] = OrderedDict()
+        self._dated_values: tuple[list[DateParts], int, list[DateParts], int] | None = None
         self._conflicts: tuple[Conflict, ...] | None = None
         self._events_by_article: dict[str, list[str]] | None = None
         self._group_of: dict[str, DuplicateGroup] | None = None
@@ -243,6 +252,24 @@ class Snapshot:
             self._timelines.popitem(last=False)
         return timeline
 
+    def download(
+        self, key: tuple[Any, ...], make: Callable[[], tuple[str, str]]
+    ) -> tuple[str, bytes]:
+        """A download's media type and encoded body, made once per download and view: the events
+        CSV of a broad view is hundreds of kB, and filtering and writing it again took 100-400 ms
+        a request on Timeline17."""
+        found = self._downloads.get(key)
+        if found is not None:
+            self._downloads.move_to_end(key)
+            return found
+        media_type, text = make()
+        found = self._downloads[key] = (media_type, text.encode("utf-8"))
+        while sum(len(body) for _, body in self._downloads.values()) > DOWNLOAD_CACHE_BYTES:
+            if len(self._downloads) == 1:
+                break  # one body larger than the budget is kept until the next one
+            self._downloads.popitem(last=False)
+        return found
+
     def events_in_view(self, params: ViewParams) -> list[Event]:
         """Events dated inside the view's range whose evidence or names match its query.
 
@@ -278,23 +305,40 @@ class Snapshot:
         return [e for e in self.entities if wanted.intersection(e.event_ids)]
 
     def volume(self, params: ViewParams) -> Volume:
-        """Articles (by publication date) and events (by date) per period, inside the range."""
-        article_days = []
-        undated_articles = 0
-        for info in self.articles.values():
-            parsed = parse_value(info.published)
-            if parsed is None:
-                undated_articles += 1
-                continue
-            article_days.append(parsed)
-        event_days = []
-        undated_events = 0
-        for event in self.events:
-            parsed = parse_value(event.date)
-            if parsed is None:
-                undated_events += 1
-                continue
-            event_days.append(parsed)
+        """Articles (by publication date) and events (by date) per period, inside the range (kept
+        per range and period: every timeline page draws it)."""
+        key = (params.start, params.end, params.period)
+        found = self._volumes.get(key)
+        if found is None:
+            found = self._volumes[key] = self._volume(params)
+            while len(self._volumes) > TIMELINE_CACHE_SIZE:
+                self._volumes.popitem(last=False)
+        return found
+
+    def _dated(self) -> tuple[list[DateParts], int, list[DateParts], int]:
+        """The parsed dates of the articles and of the events, and how many have none."""
+        if self._dated_values is None:
+            article_days = []
+            undated_articles = 0
+            for info in self.articles.values():
+                parsed = parse_value(info.published)
+                if parsed is None:
+                    undated_articles += 1
+                    continue
+                article_days.append(parsed)
+            event_days = []
+            undated_events = 0
+            for event in self.events:
+                parsed = parse_value(event.date)
+                if parsed is None:
+                    undated_events += 1
+                    continue
+                event_days.append(parsed)
+            self._dated_values = (article_days, undated_articles, event_days, undated_events)
+        return self._dated_values
+
+    def _volume(self, params: ViewParams) -> Volume:
+        article_days, undated_articles, event_days, undated_events = self._dated()
         period: str = params.period
         if period == "auto":
             period = _auto_period(article_days + event_days, params.start, params.end)

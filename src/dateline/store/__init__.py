@@ -56,6 +56,7 @@ from dateline.store.derived import cross_record, update_derived
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
+from dateline.store.timeline_rows import forget_sentence_rows, stored_evidence, write_sentence_rows
 
 __all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
 
@@ -133,13 +134,13 @@ class TimeConflict:
 class ViewCache:
     """What a long-lived reader (the web app) keeps between timeline views of a store.
 
-    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
-      they outlive ``add``s): decoding them is the largest part of a new view over a whole store.
-      At most ``limit`` articles (about 25 kB each on Timeline17: at most about 250 MB by
-      default); past it, views decode the rest as they would without a cache.
     * The evidence of the last ``views`` (store generation, query terms, date range), with the
-      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips reading
-      and collecting altogether (``timeline.collect_timeline_evidence``).
+      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips
+      ranking the dates and reading their candidates again.
+    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
+      they outlive ``add``s), for views that fall back to the analyses (timeline rows stored under
+      other quoting rules): decoding them is the largest part of such a view. At most ``limit``
+      articles (about 25 kB each on Timeline17: at most about 250 MB by default).
     """
 
     def __init__(self, limit: int = 10_000, views: int = 8) -> None:
@@ -451,10 +452,12 @@ class Store:
         """What views read of one article without decoding its analysis: which sentences the
         timeline may quote, and its time expressions' conflicts."""
         article_id = analysed.article.id
+        flags = quotable_flags(analysed, filters)
         self._conn.execute(
             "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
-            (article_id, rules, quotable_flags(analysed, filters)),
+            (article_id, rules, flags),
         )
+        write_sentence_rows(self._conn, analysed, flags, filters)
         self._conn.executemany(
             "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
             "VALUES (?, ?, ?, ?, ?)",
@@ -484,6 +487,7 @@ class Store:
         self._conn.execute("DELETE FROM analyses WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM quotable WHERE article_id = ?", (article_id,))
         self._conn.execute("DELETE FROM time_conflicts WHERE article_id = ?", (article_id,))
+        forget_sentence_rows(self._conn, article_id)
         self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
         duplicates.remove_article(article_id)
         return int(row[2])
@@ -530,7 +534,16 @@ class Store:
         kept = cache.evidence(key) if cache is not None else None
         if kept is None:
             known = KnownQuotable()
-            evidence = timeline_stage.collect_timeline_evidence(
+            evidence = stored_evidence(
+                self._conn,
+                terms=matcher.terms,
+                pattern=matcher.pattern(),
+                match=fts_query(matcher.terms),
+                start=start,
+                end=end,
+                rules=rules,
+                filters=filters,
+            ) or timeline_stage.collect_timeline_evidence(
                 self._timeline_articles(matcher.terms, start, end, known, rules, cache),
                 query=query,
                 start=start,

@@ -14,25 +14,36 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator, Mapping
 
+import sklearn
+
 from dateline import timeline as timeline_stage
 from dateline.records import AnalysedArticle
 from dateline.timeline import SentenceFilters
 
 
 def quoting_rules(filters: SentenceFilters) -> str:
-    """A fingerprint of everything ``filters.is_quotable`` depends on besides the text."""
-    code = SentenceFilters.is_quotable.__code__
-    parts = (
+    """A fingerprint of everything ``filters.is_quotable`` depends on besides the text, and of
+    what the store's timeline rows keep of a quotable sentence (``dateline.store.timeline_rows``:
+    its quote, the quote's TF-IDF terms and word count)."""
+    parts = [
         filters.junk.pattern,
         str(filters.junk.flags),
         str(filters.min_words),
         str(filters.max_words),
         repr(filters.max_uppercase_share),
         timeline_stage._WORD.pattern,
-        code.co_code.hex(),
-        repr(code.co_consts),
-        repr(code.co_names),
-    )
+        filters.wire_prefix.pattern,
+        str(filters.wire_prefix.flags),
+        sklearn.__version__,
+    ]
+    for function in (
+        SentenceFilters.is_quotable,
+        SentenceFilters.quotable_text,
+        timeline_stage.text_terms_analyser,
+        timeline_stage.word_count,
+    ):
+        code = function.__code__
+        parts += [code.co_code.hex(), repr(code.co_consts), repr(code.co_names)]
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
 
 

@@ -18,7 +18,9 @@ FORMAT = "dateline.store"
 #: 2: text-free cross-article records (``ArticleNames``), no ``abbreviations`` table.
 #: 3: ``articles.removed_lines``, ``time_conflicts`` and ``quotable`` (what the web app's pages
 #: read without decoding whole analyses).
-SCHEMA_VERSION = 3
+#: 4: ``sentences``, ``sentence_text`` and ``sentence_dates`` (a timeline view ranks dates from
+#: them and reads only the sentences of the dates it uses: dateline.store.timeline_rows).
+SCHEMA_VERSION = 4
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -63,6 +65,27 @@ CREATE TABLE time_conflicts (
 );
 CREATE INDEX time_conflicts_article ON time_conflicts(article_id);
 CREATE VIRTUAL TABLE article_text USING fts5(title, body, content='', tokenize='unicode61');
+-- The timeline's rows (dateline.store.timeline_rows): every sentence (``dated``: it has time
+-- expressions; ``quotable``: under the rules of the article's ``quotable`` row; for a quotable one
+-- its quote when not the text, the quote's TF-IDF terms and word count; ``plain``: ASCII without
+-- "_", where the index's words are the query regex's), a full-text index of them, and every date
+-- a sentence names (a day, or a month/year with its first and last day).
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY, article_id TEXT NOT NULL, idx INTEGER NOT NULL, start INTEGER NOT NULL,
+    stop INTEGER NOT NULL, dated INTEGER NOT NULL, quotable INTEGER NOT NULL, plain INTEGER NOT NULL,
+    text TEXT NOT NULL, quote TEXT, terms TEXT NOT NULL, words INTEGER NOT NULL
+);
+-- (covering: a date's candidates are chosen from the index alone)
+CREATE INDEX sentences_article ON sentences(article_id, idx, dated, quotable);
+CREATE VIRTUAL TABLE sentence_text USING fts5(
+    text, content='sentences', content_rowid='id', tokenize='unicode61'
+);
+CREATE TABLE sentence_dates (
+    sentence_id INTEGER NOT NULL, article_id TEXT NOT NULL, slot TEXT NOT NULL,
+    first_day TEXT NOT NULL, last_day TEXT NOT NULL, evidence TEXT NOT NULL, opens INTEGER NOT NULL
+);
+CREATE INDEX sentence_dates_slot ON sentence_dates(slot);
+CREATE INDEX sentence_dates_article ON sentence_dates(article_id);
 -- Near-duplicates (see dateline.store.duplicates).
 CREATE TABLE shingles (
     doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, hashes BLOB NOT NULL,
@@ -99,6 +122,8 @@ CREATE TABLE problems (
     run_id INTEGER NOT NULL, path TEXT NOT NULL, line INTEGER, reason TEXT NOT NULL,
     severity TEXT NOT NULL
 );
+-- Every timeline view reads every event's id and date, in order: from this index alone.
+CREATE INDEX events_dates ON events(position, id, date);
 """
 
 
