@@ -52,6 +52,7 @@ from dateline.records import (
     Timeline,
 )
 from dateline.store.codec import decode_record, encode_record
+from dateline.store.collector import cyclic_gc_paused
 from dateline.store.derived import cross_record, update_derived
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
@@ -515,6 +516,18 @@ class Store:
         """The timeline of what is stored, without NLP: the same stage ``build`` uses, fed the
         articles that match ``query`` and the date window, streamed from the store (decoded
         analyses and recent views' evidence are kept in and taken from ``cache`` when given)."""
+        with cyclic_gc_paused():
+            return self._timeline(query, dates, sentences, start, end, cache)
+
+    def _timeline(
+        self,
+        query: str | None,
+        dates: int,
+        sentences: int,
+        start: dt.date | None,
+        end: dt.date | None,
+        cache: ViewCache | None,
+    ) -> Timeline:
         if dates < 1 or sentences < 1:
             raise ConfigurationError(
                 f"dates and sentences must be at least 1 (got dates={dates}, sentences={sentences})"
