@@ -224,8 +224,9 @@ def _query_matches(
     return relevant, selected
 
 
-#: What a date's candidate rows carry of each sentence, after why it is a candidate.
-_TEXT = "s.start, s.stop, s.text, s.quote, s.terms, s.words"
+#: What a date's candidate rows carry of each sentence, after why it is a candidate: read only
+#: for the rows the pool keeps (a busy date has thousands of rows, of which a few hundred stay).
+_TEXT = "start, stop, text, quote, terms, words"
 
 
 class _Pools:
@@ -264,7 +265,7 @@ class _Pools:
         # The sentences naming the date (quotable or not: all of them support it), then the
         # undated quotable ones of the articles published on it.
         sql = (
-            f"SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable, {_TEXT} "
+            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable "
             "FROM sentence_dates d JOIN sentences s ON s.id = d.sentence_id "
             f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}"
         )
@@ -272,7 +273,7 @@ class _Pools:
         if ev.granularity == "day":
             day = dt.date.fromisoformat(ev.key)
             undated = (
-                f" UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0, 1, {_TEXT} FROM articles a "
+                " UNION ALL SELECT s.article_id, s.idx, s.id, 0, '', 0, 1 FROM articles a "
                 "JOIN sentences s ON s.article_id = a.id "
                 "WHERE a.published_day = ? AND s.dated = 0 AND s.quotable = 1"
             )
@@ -296,7 +297,14 @@ class _Pools:
             rows = [r for r in rows if r[2] in relevant] or rows
         if len(rows) > MAX_POOL:
             rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
-        return self._candidates(rows)
+        texts = {
+            row[0]: row[1:]
+            for row in self.conn.execute(
+                f"SELECT id, {_TEXT} FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
+                (json.dumps([r[2] for r in rows]),),
+            )
+        }
+        return self._candidates([(*r, *texts[r[2]]) for r in rows])
 
     def _candidates(self, rows: list[Any]) -> list[_Candidate]:
         self._read_articles({r[0] for r in rows})
