@@ -1,15 +1,15 @@
 """The store's incremental cost, timeline speed and memory as it grows (Timeline17 articles).
 
-    python benchmarks/store.py                 # N = 1,000, 4,103 (+100), 16,812 (T17 x 4)
+    python benchmarks/store.py                 # N = 1,000, 4,104 (+100), 16,816 (T17 x 4)
     python benchmarks/store.py --copies 0      # skip the 16k store (saves ~5 minutes)
 
 Every measured operation (``Store.add``, ``Store.timeline``) runs in a fresh child process so
 its peak RSS (parent + analysis workers) is its own. 100 T17 articles (a seeded draw over all
 topics) are held out; the rest go into the store, 1,000 first.
 
-* incremental cost: adding the 100 to the store holding the other 4,103 vs adding them to an
-  empty store (``--repeat`` runs each, alternating, medians; the big store is copied before
-  each run);
+* incremental cost: adding the 100 to the store holding the other 4,104 vs adding them to an
+  empty store (``--repeat`` runs each, alternating; the ratio is the median of each incremental
+  run over the empty-store run just before it; the big store is copied before each run);
 * timeline: ``Store.timeline`` on all of T17 with one topic's keywords as the query;
 * memory: peak RSS of adding 100 new articles and of that timeline at each N; the 16k store
   adds T17 three more times under new ids.
@@ -203,8 +203,15 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         big = n * (1 + len(inputs["copies"]))
         measure_at(big, inputs["late"], copy_first=False)
 
-    ratio = t_inc / t_empty
-    print(f"incremental: {t_inc:.2f} s vs {t_empty:.2f} s into an empty store = {ratio:.2f}x")
+    # Each incremental run is compared with the empty-store run beside it: the machine's speed
+    # drifts over minutes, and a ratio of medians taken at different times moves with it.
+    pairs = [i["seconds"] / e["seconds"] for e, i in zip(empty_runs, inc_runs, strict=True)]
+    ratio = median(pairs)
+    print(
+        f"incremental: {t_inc:.2f} s vs {t_empty:.2f} s into an empty store (medians; "
+        f"{t_inc / t_empty:.2f}x); run by run {', '.join(f'{p:.2f}' for p in pairs)}: "
+        f"median {ratio:.2f}x"
+    )
     ns = sorted(rss)
     if len(ns) >= 2:
         for key in ("add_100", "timeline"):
@@ -219,6 +226,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
                 "rss_mb_by_n": {str(k): v for k, v in sorted(rss.items())},
                 "add_100_empty_s": round(t_empty, 3),
                 "add_100_incremental_s": round(t_inc, 3),
+                "ratio_of_medians": round(t_inc / t_empty, 3),
                 "store_kb_per_article": {
                     str(k): round(v / 1024, 2) for k, v in sorted(size_per_article.items())
                 },
