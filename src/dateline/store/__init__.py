@@ -494,6 +494,8 @@ class Store:
         return int(row[2])
 
     def _update_cross_article(self, duplicates: StoreDuplicates) -> dict[str, float]:
+        """Duplicate groups, entities and events brought up to date in one transaction (a kill
+        leaves them stale, and the next add redoes them); returns the seconds of each step."""
         with self._transaction():
             seconds = update_derived(self._conn, str(self.path), duplicates)
             self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
