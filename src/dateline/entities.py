@@ -531,8 +531,7 @@ def _similar_pairs(names: Sequence[str], cutoff: float) -> list[tuple[int, int]]
         pairs += [
             (start + int(i), start + int(j)) for i, j in zip(rows, cols, strict=True) if j > i
         ]
-    pairs.sort()
-    return pairs
+    return pairs  # row-major in each block, blocks in row order: sorted by (i, j) already
 
 
 def _nearest_full_name(

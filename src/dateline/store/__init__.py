@@ -53,7 +53,7 @@ from dateline.records import (
 )
 from dateline.store.codec import decode_record, encode_record
 from dateline.store.collector import cyclic_gc_paused
-from dateline.store.derived import cross_record, update_derived
+from dateline.store.derived import READ_BATCH, cross_record, update_derived
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.schema import SCHEMA_VERSION, connect
@@ -63,7 +63,6 @@ __all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
-_READ_BATCH = 256
 ENGINES = ("local", "ray")
 
 
@@ -624,7 +623,7 @@ class Store:
             f"WHERE {' AND '.join(where)} ORDER BY a.id",
             params,
         )
-        while rows := cursor.fetchmany(_READ_BATCH):
+        while rows := cursor.fetchmany(READ_BATCH):
             for article_id, digest, blob, flags in rows:
                 if flags is not None:
                     known.add(article_id, flags)
@@ -724,7 +723,7 @@ class Store:
     def articles(self) -> Iterator[Article]:
         """Every stored article (metadata and cleaned text), in id order, streamed."""
         cursor = self._conn.execute("SELECT article_id, record FROM analyses ORDER BY article_id")
-        while rows := cursor.fetchmany(_READ_BATCH):
+        while rows := cursor.fetchmany(READ_BATCH):
             for article_id, blob in rows:
                 yield decode_record(blob, f"{self.path}: article {article_id!r}").article
 
@@ -734,7 +733,7 @@ class Store:
             "SELECT id, title, url, source, published, granularity, words, removed_lines, path "
             "FROM articles ORDER BY id"
         )
-        while rows := cursor.fetchmany(_READ_BATCH):
+        while rows := cursor.fetchmany(READ_BATCH):
             for row in rows:
                 yield ArticleMeta(*row)
 

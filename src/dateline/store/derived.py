@@ -107,8 +107,8 @@ def replace_rows(
     writing only what changed: most entities and events are the same after an add, and often
     only their position moved (a new entity sorts before them). The stored blobs are compared by
     a digest of their pickle, so unchanged records are not compressed again (zlib was half the
-    cost of writing them) and neither side's records are held in memory. Returns the ids of the
-    rows removed, added or changed."""
+    cost of writing them), and only the changed ones are held. Returns the ids of the rows
+    removed, added or changed."""
     old = {
         row_id: (position, _digest(unpack_record(blob, f"{where}: {table} {row_id!r}")))
         for row_id, position, blob in conn.execute(f"SELECT id, position, record FROM {table}")

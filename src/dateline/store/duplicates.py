@@ -105,7 +105,7 @@ class StoreDuplicates:
         # Its document-frequency counts are added by ``refresh``, for all new articles at once.
         self.conn.execute("INSERT INTO pending_duplicates(doc) VALUES (?)", (doc,))
         if len(hashes):
-            self._index_and_pair(doc, article_id, hashes, COPY, self._hashes_of)
+            self._index_copies(doc, article_id, hashes)
 
     def remove_article(self, article_id: str) -> None:
         """Forget an article (a replaced version): its counts, bands and pairs."""
@@ -141,37 +141,19 @@ class StoreDuplicates:
             )
             self.conn.execute(f"UPDATE shingles SET {column} = NULL WHERE doc = ?", (doc,))
 
-    def _index_and_pair(
-        self,
-        doc: int,
-        article_id: str,
-        hashes: np.ndarray,
-        signal: str,
-        hashes_of: Callable[[int], np.ndarray],
-    ) -> None:
-        """Index the article's bands for ``signal`` and pair it with the stored articles that
-        share a band and pass the exact Jaccard check (articles are read once, each later one
-        finds the earlier ones: every pair is found once, in any order of arrival)."""
-        threshold, (bands, rows) = self._signals[signal]
-        keys = _band_keys(self._minhash(hashes), signal, bands, rows)
-        marks = ",".join("?" * len(keys))
-        candidates = sorted(
-            {
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys
-                )
-            }
-            - {doc}
-        )
+    def _index_copies(self, doc: int, article_id: str, hashes: np.ndarray) -> None:
+        """Index the article's copy-signal bands and pair it with the stored articles that share
+        a band and pass the exact Jaccard check (articles are read once, each later one finds the
+        earlier ones: every pair is found once, in any order of arrival)."""
+        threshold, (bands, rows) = self._signals[COPY]
+        keys = _band_keys(self._minhash(hashes), COPY, bands, rows)
         pairs = []
-        for other in candidates:
-            if _sorted_jaccard(hashes, hashes_of(other)) >= threshold:
-                (other_id,) = self.conn.execute(
-                    "SELECT article_id FROM shingles WHERE doc = ?", (other,)
-                ).fetchone()
-                a, b = sorted((article_id, other_id))
-                pairs.append((a, b, signal))
+        for other in self._passing(doc, keys, hashes, threshold, self._hashes_of):
+            (other_id,) = self.conn.execute(
+                "SELECT article_id FROM shingles WHERE doc = ?", (other,)
+            ).fetchone()
+            a, b = sorted((article_id, other_id))
+            pairs.append((a, b, COPY))
         self.conn.executemany(
             "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", pairs
         )
@@ -179,9 +161,30 @@ class StoreDuplicates:
             "INSERT OR IGNORE INTO lsh_bands(key, doc) VALUES (?, ?)", ((k, doc) for k in keys)
         )
         self.conn.execute(
-            f"UPDATE shingles SET {_KEY_COLUMN[signal]} = ? WHERE doc = ?",
+            f"UPDATE shingles SET {_KEY_COLUMN[COPY]} = ? WHERE doc = ?",
             (np.array(keys, dtype=np.int64).tobytes(), doc),
         )
+
+    def _passing(
+        self,
+        doc: int,
+        keys: list[int],
+        hashes: np.ndarray,
+        threshold: float,
+        hashes_of: Callable[[int], np.ndarray],
+    ) -> list[int]:
+        """The other stored articles that share one of ``keys`` with ``doc`` and whose exact
+        Jaccard similarity with ``hashes`` (theirs read by ``hashes_of``) passes ``threshold``."""
+        marks = ",".join("?" * len(keys))
+        candidates = {
+            r[0]
+            for r in self.conn.execute(f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys)
+        } - {doc}
+        return [
+            other
+            for other in sorted(candidates)
+            if _sorted_jaccard(hashes, hashes_of(other)) >= threshold
+        ]
 
     # ------------------------------------------------------------------ after an add
     def refresh(self) -> tuple[DuplicateGroup, ...]:
@@ -260,23 +263,11 @@ class StoreDuplicates:
         )
         pairs: set[tuple[str, str, str]] = set()
         for doc in docs:
-            keys = keys_of[doc]
-            if not keys:
+            if not keys_of[doc]:
                 continue
-            marks = ",".join("?" * len(keys))
-            candidates = {
-                r[0]
-                for r in self.conn.execute(
-                    f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys
-                )
-            } - {doc}
-            if not candidates:
-                continue
-            mine = distinctive(doc)
-            for other in sorted(candidates):
-                if _sorted_jaccard(mine, distinctive(other)) >= threshold:
-                    a, b = sorted((ids[doc], ids[other]))
-                    pairs.add((a, b, REWRITE))
+            for other in self._passing(doc, keys_of[doc], distinctive(doc), threshold, distinctive):
+                a, b = sorted((ids[doc], ids[other]))
+                pairs.add((a, b, REWRITE))
         self.conn.executemany(
             "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", sorted(pairs)
         )
