@@ -146,6 +146,32 @@ def test_given_terms_make_the_tfidf_matrix_of_the_texts(stored: tuple[Path, Corp
     assert np.array_equal(got.data, expected.data)
 
 
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["oil", "spill", "bp", "gulf", "ünï", "a1", "zz", "well"])),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_given_terms_count_like_scikit_learn(docs: list[list[str]]) -> None:
+    """Counting with numpy gives scikit-learn's own counting of the same terms, to the bit and in
+    the same stored order (repeated terms, empty documents, any first-appearance order)."""
+    sklearn_counted = TfidfVectorizer(analyzer=_given_terms, sublinear_tf=True)
+    ours = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True)
+    if not any(docs):
+        with pytest.raises(ValueError, match="empty vocabulary"):
+            ours.fit_transform(docs)
+        return
+    expected = sklearn_counted.fit_transform(docs)
+    got = ours.fit_transform(docs)
+    assert ours.vocabulary_ == sklearn_counted.vocabulary_
+    assert type(got) is type(expected) and got.shape == expected.shape
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
 def test_a_replaced_article_replaces_its_timeline_rows(tmp_path: Path) -> None:
     corpus = tmp_path / "in"
     corpus.mkdir()
