@@ -25,13 +25,8 @@ from dateline.export import (
     read_entities_json,
     read_events_jsonl,
     read_timeline_json,
-    render_html,
-    render_markdown,
-    render_timelinejs_html,
-    safe_http_url,
     timeline_from_dict,
     timeline_to_dict,
-    timelinejs_data,
     write_entities_json,
     write_events_csv,
     write_events_jsonl,
@@ -46,6 +41,13 @@ from dateline.records import (
     Timeline,
     TimelineEntry,
     TimelineSentence,
+)
+from dateline.render import (
+    render_html,
+    render_markdown,
+    render_timelinejs_html,
+    safe_http_url,
+    timelinejs_data,
 )
 
 TEMPLATES = Path(__file__).parents[1] / "src" / "dateline" / "templates"

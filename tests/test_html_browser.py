@@ -12,7 +12,6 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from dateline.export import render_html, render_timelinejs_html
 from dateline.records import (
     IngestReport,
     SourceRef,
@@ -20,6 +19,7 @@ from dateline.records import (
     TimelineEntry,
     TimelineSentence,
 )
+from dateline.render import render_html, render_timelinejs_html
 
 CHROMIUM = Path("/usr/bin/chromium")
 

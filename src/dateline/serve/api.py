@@ -20,12 +20,11 @@ from dateline.export import (
     entities_json_text,
     events_csv_text,
     events_jsonl_lines,
-    render_markdown,
     timeline_json_text,
     timeline_to_dict,
-    timelinejs_data,
     to_jsonable,
 )
+from dateline.render import render_markdown, timelinejs_data
 from dateline.serve.app import state_of
 from dateline.serve.model import Snapshot
 from dateline.serve.pages import PAGE_SIZE, entity_or_404, event_or_404, paged

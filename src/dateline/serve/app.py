@@ -33,7 +33,7 @@ from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from dateline.errors import DatelineError
-from dateline.export import html_environment
+from dateline.render import html_environment
 from dateline.serve.model import StoreReader, StoreView
 from dateline.serve.params import ParamError, ViewParams
 

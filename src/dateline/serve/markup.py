@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from dateline.export import strip_control_chars
 from dateline.records import AnalysedArticle
+from dateline.render import strip_control_chars
 
 
 @dataclass(frozen=True, slots=True)

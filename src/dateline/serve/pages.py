@@ -13,8 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from dateline.export import summarise_event
 from dateline.records import Entity, Event, TimelineEntry
+from dateline.render import summarise_event
 from dateline.serve.app import state_of
 from dateline.serve.chart import event_strip_svg, volume_svg
 from dateline.serve.markup import article_spans, find_mentions, highlight, mark, paragraphs
