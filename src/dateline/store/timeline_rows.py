@@ -168,12 +168,19 @@ def stored_evidence(
     if relevant is not None:
         where += " AND d.sentence_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(relevant)))
-    for slot, unit_id, count in conn.execute(
-        f"SELECT d.slot, {unit}, COUNT(*) FROM sentence_dates d "
-        "JOIN articles a ON a.id = d.article_id "
-        f"LEFT JOIN duplicate_groups g ON g.article_id = a.id WHERE {where} GROUP BY 1, 2",
+    # Counted per article by SQL, then per unit here: joining the groups and naming the unit in
+    # SQL for every row took twice as long (26 vs 13 ms for a query matching half of T17).
+    group_of = dict(conn.execute("SELECT article_id, group_id FROM duplicate_groups"))
+    counts: dict[tuple[str, str], int] = {}
+    for slot, article_id, count in conn.execute(
+        "SELECT d.slot, d.article_id, COUNT(*) FROM sentence_dates d "
+        f"JOIN articles a ON a.id = d.article_id WHERE {where} GROUP BY 1, 2",
         params,
     ):
+        group_id = group_of.get(article_id)
+        key = (slot, f"article:{article_id}" if group_id is None else f"group:{group_id}")
+        counts[key] = counts.get(key, 0) + count
+    for (slot, unit_id), count in sorted(counts.items()):
         if len(slot) == 10:
             ev = days.get(key := dt.date.fromisoformat(slot))
             if ev is None:
