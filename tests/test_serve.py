@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import gc
 import hashlib
 import http.client
 import io
@@ -654,3 +655,30 @@ def test_the_serve_command_serves_the_store(seeds_db: Path) -> None:
         process.terminate()
         output, _ = process.communicate(timeout=20)
     assert f"http://127.0.0.1:{port}/" in output
+
+
+def test_the_cycle_collector_waits_for_the_response_and_runs_again_after(seeds_db: Path) -> None:
+    """Paused while a request is answered (its new objects are collected after the response is
+    sent), enabled again after every request, a failed one included."""
+    from starlette.responses import PlainTextResponse
+
+    from dateline.serve.app import CollectAfterResponse
+
+    seen: list[bool] = []
+
+    async def answer(scope: Any, receive: Any, send: Any) -> None:
+        seen.append(gc.isenabled())
+        if scope["path"] == "/fail":
+            raise RuntimeError("boom")
+        await PlainTextResponse("ok")(scope, receive, send)
+
+    assert gc.isenabled()
+    client = TestClient(CollectAfterResponse(answer), raise_server_exceptions=False)
+    assert client.get("/").text == "ok"
+    assert gc.isenabled()
+    assert client.get("/fail").status_code == 500
+    assert gc.isenabled()
+    assert seen == [False, False]
+    with client_for(seeds_db) as app:
+        assert app.get("/").status_code == 200
+    assert gc.isenabled()

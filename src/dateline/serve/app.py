@@ -8,6 +8,9 @@
   failure is a 500 with a plain message, never a traceback.
 * Assets: a fixed set of files read from the package at start-up and served by name, so no
   path (``/static/../../etc/passwd``, encoded or not) can reach anything else.
+* Python's cycle collector is paused while a request is answered and runs again after its
+  response is sent (:class:`CollectAfterResponse`): a new timeline view makes about 100,000
+  objects, and the young collections they triggered took 15-25 ms of the answer on T17.
 * The Host header must name this machine (``127.0.0.1``, ``localhost`` or the ``--host``
   given), so a web page elsewhere cannot reach the app through DNS rebinding.
 """
@@ -36,6 +39,7 @@ from dateline.errors import DatelineError
 from dateline.render import html_environment
 from dateline.serve.model import StoreReader, StoreView
 from dateline.serve.params import ParamError, ViewParams
+from dateline.store.collector import cyclic_gc_paused
 
 log = logging.getLogger("dateline.serve")
 
@@ -79,6 +83,23 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class CollectAfterResponse:
+    """Pure ASGI middleware: the cycle collector is paused while a request is answered, so the
+    collections the answer's new objects trigger run after the response is sent (on the next
+    allocation), not while the analyst waits. Nothing is left uncollected: the collector is
+    enabled again as soon as the response is out (or the request failed)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with cyclic_gc_paused():
+            await self.app(scope, receive, send)
 
 
 def _static_files() -> dict[str, tuple[bytes, str]]:
@@ -197,8 +218,8 @@ def create_app(
     """The web app over the store ``open_store()`` returns (called once, on the first request).
 
     With ``warm``, start-up (before the first request is accepted) already reads the events,
-    entities, article index and entity mentions and computes the default timeline, so the first
-    page is fast.
+    entities, article index and entity mentions, computes the default timeline and its volume
+    chart and compiles the page templates, so the first page is fast.
     """
     from dateline.serve import api, pages
 
@@ -209,6 +230,9 @@ def create_app(
         if warm:
             snapshot = state.view.snapshot()
             snapshot.timeline(ViewParams())
+            snapshot.volume(ViewParams())  # parses every article's and event's date once
+            for name in state.env.list_templates(extensions=["html"]):
+                state.env.get_template(name)  # compiled once, not on a page's first request
             snapshot.articles  # noqa: B018 - builds the article index
             snapshot.entity_mentions("")  # builds the index of entity mentions
             # What start-up read lives as long as the app: out of the cyclic collector's scans,
@@ -225,7 +249,10 @@ def create_app(
     ]
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))],
+        middleware=[
+            Middleware(CollectAfterResponse),
+            Middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts)),
+        ],
         exception_handlers={
             HTTPException: _http_error,
             ParamError: _param_error,
