@@ -50,6 +50,7 @@ from dateline.records import (
     IngestReport,
     Problem,
     Timeline,
+    TimelineEntry,
 )
 from dateline.store.codec import decode_record, encode_record
 from dateline.store.collector import cyclic_gc_paused
@@ -179,14 +180,6 @@ class ViewCache:
         self._evidence[key] = (evidence, known)
         while len(self._evidence) > self.views:
             del self._evidence[next(iter(self._evidence))]
-
-
-@dataclass(frozen=True, slots=True)
-class _EventDate:
-    """An event's id and date: all the timeline stage reads of an event."""
-
-    id: str
-    date: str | None
 
 
 def content_hash(article: Article) -> str:
@@ -537,11 +530,6 @@ class Store:
             raise ConfigurationError(f"start {start} is after end {end}")
         filters = timeline_stage.load_sentence_filters()
         matcher = timeline_stage.QueryMatcher.from_query(query, filters.query_stopwords)
-        groups = self.duplicate_groups
-        event_dates = [
-            _EventDate(r[0], r[1])
-            for r in self._query("SELECT id, date FROM events ORDER BY position")
-        ]
         rules = quoting_rules(filters)
         # A view's evidence depends on the stored articles, groups and quoting rules.
         key = (self.generation, rules, matcher.terms, start, end)
@@ -562,7 +550,7 @@ class Store:
                 query=query,
                 start=start,
                 end=end,
-                duplicate_groups=groups,
+                duplicate_groups=self.duplicate_groups,
             )
             if cache is not None:
                 cache.keep_evidence(key, evidence, known)
@@ -575,11 +563,10 @@ class Store:
             sentences=sentences,
             start=start,
             end=end,
-            duplicate_groups=groups,
-            events=event_dates,
             known_quotable=known,
             evidence=evidence,
         )
+        entries = self._with_event_ids(entries)
         status = self.status()
         params = {
             "dates": dates,
@@ -591,6 +578,24 @@ class Store:
             "events": status.events,
         }
         return Timeline(entries=entries, query=query, report=self.report(), params=params)
+
+    def _with_event_ids(self, entries: tuple[TimelineEntry, ...]) -> tuple[TimelineEntry, ...]:
+        """The entries with the ids of the events of their dates, in the events' order: what the
+        stage attaches when given every event, from the events of these dates only (reading
+        every event's id and date took 5-10 ms of a view on Timeline17)."""
+        by_date: dict[str, list[str]] = {}
+        for event_id, date in self._query(
+            "SELECT id, date FROM events WHERE date IN (SELECT value FROM json_each(?)) "
+            "ORDER BY position",
+            (json.dumps(sorted({entry.date for entry in entries})),),
+        ):
+            by_date.setdefault(date, []).append(event_id)
+        return tuple(
+            dataclasses.replace(entry, event_ids=tuple(by_date[entry.date]))
+            if entry.date in by_date
+            else entry
+            for entry in entries
+        )
 
     def _timeline_articles(
         self,

@@ -178,8 +178,8 @@ def stored_evidence(
         params,
     ):
         group_id = group_of.get(article_id)
-        key = (slot, f"article:{article_id}" if group_id is None else f"group:{group_id}")
-        counts[key] = counts.get(key, 0) + count
+        slot_unit = (slot, f"article:{article_id}" if group_id is None else f"group:{group_id}")
+        counts[slot_unit] = counts.get(slot_unit, 0) + count
     for (slot, unit_id), count in sorted(counts.items()):
         if len(slot) == 10:
             ev = days.get(key := dt.date.fromisoformat(slot))
@@ -233,7 +233,7 @@ def _query_matches(
 
 #: What a date's candidate rows carry of each sentence, after why it is a candidate: read only
 #: for the rows the pool keeps (a busy date has thousands of rows, of which a few hundred stay).
-_TEXT = "start, stop, text, quote, terms, words"
+_TEXT = "s.start, s.stop, s.text, s.quote, s.terms, s.words"
 
 
 class _Pools:
@@ -304,14 +304,12 @@ class _Pools:
             rows = [r for r in rows if r[2] in relevant] or rows
         if len(rows) > MAX_POOL:
             rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
-        texts = {
-            row[0]: row[1:]
-            for row in self.conn.execute(
-                f"SELECT id, {_TEXT} FROM sentences WHERE id IN (SELECT value FROM json_each(?))",
-                (json.dumps([r[2] for r in rows]),),
-            )
-        }
-        return self._candidates([(*r, *texts[r[2]]) for r in rows])
+        # In the pool's order (json_each numbers the ids it is given).
+        texts = self.conn.execute(
+            f"SELECT {_TEXT} FROM json_each(?) j JOIN sentences s ON s.id = j.value ORDER BY j.key",
+            (json.dumps([r[2] for r in rows]),),
+        ).fetchall()
+        return self._candidates([(*r, *t) for r, t in zip(rows, texts, strict=True)])
 
     def _candidates(self, rows: list[Any]) -> list[_Candidate]:
         self._read_articles({r[0] for r in rows})
