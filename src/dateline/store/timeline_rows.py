@@ -136,8 +136,9 @@ def stored_evidence(
     hi = end.isoformat() if end else "9999"
     relevant: set[int] | None = None
     selected: set[str] | None = None
+    undated: dict[str, list[tuple[int, int]]] = {}
     if pattern is not None:
-        relevant, selected = _query_matches(conn, terms, pattern, match)
+        relevant, selected, undated = _query_matches(conn, terms, pattern, match)
     in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
 
     days: dict[dt.date, _DateEvidence] = {}
@@ -154,9 +155,14 @@ def stored_evidence(
         ),
         (lo, hi),
     ).fetchall()
+    # A query view's undated on-topic quotable sentences by their article's publication day
+    # (the pools' undated candidates when a date has on-topic ones, as it mostly has).
+    undated_by_day: dict[str, list[_Row]] = {}
     for article_id, day, unit_id in rows:
         if selected is not None and article_id not in selected:
             continue
+        for index, sentence_id in undated.get(article_id, ()):
+            undated_by_day.setdefault(day, []).append((article_id, index, sentence_id, 0, "", 0, 1))
         ev = days.get(key := dt.date.fromisoformat(day))
         if ev is None:
             ev = days[key] = _DateEvidence(day, "day")
@@ -191,29 +197,34 @@ def stored_evidence(
             if ev is None:
                 ev = periods[slot] = _DateEvidence(slot, "month" if len(slot) == 7 else "year")
         ev.mention_units.add(unit_id)
-    pools = _Pools(conn, filters, relevant, selected, lo, hi, end)
+    pools = _Pools(conn, filters, relevant, selected, lo, hi, end, undated_by_day)
     return TimelineEvidence(terms, start, end, days, periods, pool=pools)
 
 
 def _query_matches(
     conn: sqlite3.Connection, terms: frozenset[str], pattern: re.Pattern[str], match: str | None
-) -> tuple[set[int], set[str]]:
-    """The ids of the sentences that match the query, and the articles a query view uses (those
-    with such a sentence or a matching title): the full-text indexes narrow, the regex decides.
+) -> tuple[set[int], set[str], dict[str, list[tuple[int, int]]]]:
+    """The ids of the sentences that match the query; the articles a query view uses (those
+    with such a sentence or a matching title); and by article, the ``(index, id)`` of its
+    matching sentences that are quotable and name no date. The full-text indexes narrow, the
+    regex decides.
 
     When every term is ASCII letters and digits, a ``plain`` sentence (ASCII, no "_") found by
     the index matches: its index words are then exactly the regex's words (runs of letters and
     digits, compared without case), so only the other sentences are searched again."""
     search = pattern.search
+    undated_quotable = "s.dated = 0 AND s.quotable = 1"
     if match is None:
-        sentences = conn.execute("SELECT id, article_id, text FROM sentences")
+        sentences = conn.execute(
+            f"SELECT s.id, s.article_id, s.text, s.idx, {undated_quotable} FROM sentences s"
+        )
         titles = conn.execute("SELECT id, title FROM articles")
     else:
         plain = all(t.isascii() and t.isalnum() for t in terms)
         text = "CASE WHEN s.plain THEN NULL ELSE s.text END" if plain else "s.text"
         sentences = conn.execute(
-            f"SELECT s.id, s.article_id, {text} FROM sentences s WHERE s.id IN "
-            "(SELECT rowid FROM sentence_text WHERE sentence_text MATCH ?)",
+            f"SELECT s.id, s.article_id, {text}, s.idx, {undated_quotable} FROM sentences s "
+            "WHERE s.id IN (SELECT rowid FROM sentence_text WHERE sentence_text MATCH ?)",
             (match,),
         )
         titles = conn.execute(
@@ -223,17 +234,31 @@ def _query_matches(
         )
     relevant: set[int] = set()
     selected: set[str] = set()
-    for sentence_id, article_id, found in sentences:
+    undated: dict[str, list[tuple[int, int]]] = {}
+    for sentence_id, article_id, found, index, undated_quotable_one in sentences:
         if found is None or search(found) is not None:
             relevant.add(sentence_id)
             selected.add(article_id)
+            if undated_quotable_one:
+                undated.setdefault(article_id, []).append((index, sentence_id))
     selected.update(article_id for article_id, title in titles if search(title or ""))
-    return relevant, selected
+    return relevant, selected, undated
 
 
 #: What a date's candidate rows carry of each sentence, after why it is a candidate: read only
 #: for the rows the pool keeps (a busy date has thousands of rows, of which a few hundred stay).
 _TEXT = "s.start, s.stop, s.text, s.quote, s.terms, s.words"
+#: A candidate's row: article id, sentence index, sentence id, names the date (1/0), the time
+#: expression, the expression opens the sentence (1/0), quotable (1/0).
+_Row = tuple[str, int, int, int, str, int, int]
+#: The rows of the sentences naming a date (``d.slot``), of articles published in the view's
+#: range or undated.
+_NAMING = (
+    "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable "
+    "FROM sentence_dates d JOIN sentences s ON s.id = d.sentence_id "
+    "JOIN articles a ON a.id = d.article_id"
+)
+_IN_RANGE = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
 
 
 class _Pools:
@@ -249,12 +274,14 @@ class _Pools:
         lo: str,
         hi: str,
         end: dt.date | None,
+        undated_by_day: dict[str, list[_Row]],
     ) -> None:
         self.conn = conn
         self.filters = filters
         self.relevant = relevant
         self.selected = selected
         self.lo, self.hi, self.end = lo, hi, end
+        self.undated_by_day = undated_by_day
         self._pools: dict[str, list[_Candidate]] = {}
         self._articles: dict[str, Article] = {}
 
@@ -268,14 +295,13 @@ class _Pools:
         """The stage's ``_candidate_pool`` of the date, from its rows: its quotable candidates
         (on-topic ones when there are any), the first ``MAX_POOL`` by (names the date, sentence
         index) when there are more; candidates in article id, then sentence order."""
-        in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
+        if self.relevant is not None:
+            on_topic = self._on_topic(ev)
+            if on_topic:
+                return self._pool(on_topic)
         # The sentences naming the date (quotable or not: all of them support it), then the
         # undated quotable ones of the articles published on it.
-        sql = (
-            "SELECT s.article_id, s.idx, s.id, 1, d.evidence, d.opens, s.quotable "
-            "FROM sentence_dates d JOIN sentences s ON s.id = d.sentence_id "
-            f"JOIN articles a ON a.id = d.article_id WHERE d.slot = ? AND {in_range}"
-        )
+        sql = _NAMING + " WHERE d.slot = ? AND " + _IN_RANGE
         params: list[object] = [ev.key, self.lo, self.hi]
         if ev.granularity == "day":
             day = dt.date.fromisoformat(ev.key)
@@ -299,9 +325,37 @@ class _Pools:
         # The articles that name the date in an on-topic sentence support it.
         ev.article_ids.update(r[0] for r in rows if r[3] and (relevant is None or r[2] in relevant))
         rows = [r for r in rows if r[6]]
-        rows.sort(key=lambda r: (r[0], r[1]))
         if relevant is not None:
             rows = [r for r in rows if r[2] in relevant] or rows
+        return self._pool(rows)
+
+    def _on_topic(self, ev: _DateEvidence) -> list[_Row]:
+        """A query view's on-topic quotable candidates of the date (the pool when there are
+        any), from the sentences naming it and the undated on-topic sentences found with the
+        query; the articles that name the date in an on-topic sentence support it."""
+        relevant = self.relevant
+        assert relevant is not None and self.selected is not None
+        named = [
+            r
+            for r in self.conn.execute(
+                _NAMING + " WHERE d.slot = ? AND " + _IN_RANGE, (ev.key, self.lo, self.hi)
+            )
+            if r[2] in relevant
+        ]
+        ev.article_ids.update(r[0] for r in named)
+        rows = [r for r in named if r[6]]
+        if ev.granularity == "day":
+            rows += self.undated_by_day.get(ev.key, ())
+            after = dt.date.fromisoformat(ev.key) + dt.timedelta(days=1)
+            if self.end is None or after <= self.end:
+                ledes = self.undated_by_day.get(after.isoformat(), ())
+                rows += [r for r in ledes if r[1] < LEDE_SENTENCES]
+        return rows
+
+    def _pool(self, rows: list[_Row]) -> list[_Candidate]:
+        """The candidates of ``rows``: in (article id, sentence) order, the first ``MAX_POOL``
+        by (names the date, sentence index) when there are more."""
+        rows.sort(key=lambda r: (r[0], r[1]))
         if len(rows) > MAX_POOL:
             rows = sorted(rows, key=lambda r: (not r[3], r[1]))[:MAX_POOL]
         # In the pool's order (json_each numbers the ids it is given).
