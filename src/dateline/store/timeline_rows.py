@@ -139,7 +139,6 @@ def stored_evidence(
     undated: dict[str, list[tuple[int, int]]] = {}
     if pattern is not None:
         relevant, selected, undated = _query_matches(conn, terms, pattern, match)
-    in_range = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
 
     days: dict[dt.date, _DateEvidence] = {}
     periods: dict[str, _DateEvidence] = {}
@@ -169,7 +168,7 @@ def stored_evidence(
         ev.published_units.add(unit_id)
         ev.article_ids.add(article_id)
 
-    where = f"d.last_day >= ? AND d.first_day <= ? AND {in_range}"
+    where = f"d.last_day >= ? AND d.first_day <= ? AND {_IN_RANGE}"
     params: list[object] = [lo, hi, lo, hi]
     if relevant is not None:
         where += " AND d.sentence_id IN (SELECT value FROM json_each(?))"
