@@ -61,11 +61,9 @@ LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware: adds :data:`SECURITY_HEADERS` to every HTTP response it passes on.
-
-    It wraps the whole Starlette app (outside its error middleware), so a 500 gets them too.
-    """
+class _HttpMiddleware:
+    """A pure ASGI middleware that acts on HTTP requests (:meth:`handle`) and passes every other
+    scope (lifespan) through untouched."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -74,7 +72,19 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        await self.handle(scope, receive, send)
 
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raise NotImplementedError
+
+
+class SecurityHeaders(_HttpMiddleware):
+    """Adds :data:`SECURITY_HEADERS` to every HTTP response it passes on.
+
+    It wraps the whole Starlette app (outside its error middleware), so a 500 gets them too.
+    """
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 names = {name.lower() for name, _ in SECURITY_HEADERS}
@@ -85,19 +95,13 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-class CollectAfterResponse:
-    """Pure ASGI middleware: the cycle collector is paused while a request is answered, so the
-    collections the answer's new objects trigger run after the response is sent (on the next
-    allocation), not while the analyst waits. Nothing is left uncollected: the collector is
-    enabled again as soon as the response is out (or the request failed)."""
+class CollectAfterResponse(_HttpMiddleware):
+    """The cycle collector is paused while a request is answered, so the collections the
+    answer's new objects trigger run after the response is sent (on the next allocation), not
+    while the analyst waits. Nothing is left uncollected: the collector is enabled again as soon
+    as the response is out (or the request failed)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         with cyclic_gc_paused():
             await self.app(scope, receive, send)
 
