@@ -1,15 +1,18 @@
 """Page latencies of `dateline serve` on a store of all of Timeline17 (4,000+ articles).
 
 Builds the store once with ``Store.add`` (about 2–3 minutes of CPU; reused when the file
-exists), serves it with uvicorn on 127.0.0.1 in a thread, and times each page over HTTP with
-keep-alive: the first request of a view (``cold``: it computes the view and fills the
-caches; the new views are new queries, date ranges, and dates/sentences of a view already seen) and the median of ``--repeat`` further requests (``warm``). The app starts
-as ``dateline serve`` starts it (warm start: the default timeline is computed before listening,
-so its first request is already warm); start-up time is printed. The last line
-is one JSON object with every figure.
+exists), then ``--runs`` times starts ``dateline serve`` in a process of its own (as an analyst
+runs it: the client here does not share its interpreter) and times each page over HTTP with
+keep-alive: the first request of a view (``cold``: it computes the view and fills the caches; the
+new views are new queries, date ranges, and dates/sentences of a view already seen) and
+``--repeat`` further requests (``warm``). Each run is a fresh process, so every run measures the
+cold views again: a page's cold figure is the median over the runs, its warm figure the median of
+every warm request. The app starts as ``dateline serve`` starts it (warm start: the default
+timeline is computed before it listens, so its first request is already warm); start-up time is
+the median time until the port answers. The last line is one JSON object with every figure.
 
     python benchmarks/serve_speed.py                          # store in out/bench/t17.db
-    python benchmarks/serve_speed.py --store /tmp/t17.db --repeat 9
+    python benchmarks/serve_speed.py --store /tmp/t17.db --runs 5 --repeat 9
 """
 
 from __future__ import annotations
@@ -18,11 +21,10 @@ import argparse
 import http.client
 import json
 import os
-import resource
 import socket
 import statistics
+import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -50,27 +52,49 @@ def build(store_path: Path, t17: Path, workers: int | None) -> float:
     return seconds
 
 
-def start_server(store_path: Path) -> tuple[Any, threading.Thread, int, float]:
-    """The app as `dateline serve` runs it (warm start), and how long start-up took (ms)."""
-    import uvicorn
-
-    from dateline.serve import create_app, open_read_only
-    from dateline.serve.app import server_config
-
+def start_server(store_path: Path) -> tuple[subprocess.Popen[bytes], int, float]:
+    """``dateline serve`` in its own process, and how long until it answered (ms)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     t0 = time.perf_counter()
-    app = create_app(open_read_only(store_path), label=str(store_path), warm=True)
-    server = uvicorn.Server(server_config(app, "127.0.0.1", port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            sys.exit("the server did not start")
-        time.sleep(0.01)
-    return server, thread, port, (time.perf_counter() - t0) * 1000
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from dateline.cli import main; main()",
+            "serve",
+            "--store",
+            str(store_path),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        if server.poll() is not None:
+            sys.exit(
+                f"dateline serve exited: {server.stderr.read().decode() if server.stderr else ''}"
+            )
+        if time.monotonic() > deadline:
+            server.kill()
+            sys.exit("dateline serve did not answer within 120 s")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            time.sleep(0.005)
+    return server, port, (time.perf_counter() - t0) * 1000
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The process's peak resident set (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
 
 
 def get(conn: http.client.HTTPConnection, path: str) -> tuple[int, int, float]:
@@ -86,18 +110,89 @@ def main() -> None:
     parser.add_argument("--store", type=Path, default=DEFAULT_STORE)
     parser.add_argument("--t17", type=Path, default=DEFAULT_T17)
     parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=3, help="fresh server processes")
+    parser.add_argument("--repeat", type=int, default=7, help="warm requests per page and run")
     args = parser.parse_args()
 
     load_before = os.getloadavg()
     build_seconds = None
     if not args.store.exists():
         build_seconds = build(args.store, args.t17, args.workers)
-    server, thread, port, startup_ms = start_server(args.store)
+    runs = [measure_run(args.store, args.repeat) for _ in range(args.runs)]
+    load_after = os.getloadavg()
+
+    first = runs[0]
+    status = first["status"]
     print(
-        f"start-up {startup_ms:.0f} ms (warm start: events, entities, article index and the "
-        "default timeline are read before the first request)"
+        f"store: {status['articles']} articles, {status['events']} events, "
+        f"{status['entities']} entities; {args.runs} server processes, {args.repeat} warm "
+        "requests per page in each"
     )
+    startup = statistics.median(r["startup_ms"] for r in runs)
+    first_ms = statistics.median(r["first_request_ms"] for r in runs)
+    articles_ms = statistics.median(r["articles_ms"] for r in runs)
+    print(
+        f"start-up {startup:.0f} ms until the port answers (warm start: events, entities, article "
+        f"index and the default timeline are read before it listens); first request "
+        f"{first_ms:.0f} ms; all {status['articles']} articles' metadata {articles_ms:.0f} ms"
+    )
+    print(
+        f"{'page':<16} {'status':>6} {'kB':>8} {'cold ms (median)':>17} {'cold ms (runs)':>22} "
+        f"{'warm ms (median)':>17}"
+    )
+    figures: dict[str, dict[str, Any]] = {}
+    for name, page in first["pages"].items():
+        colds = [r["pages"][name]["cold_ms"] for r in runs]
+        warms = [w for r in runs for w in r["pages"][name]["warm_ms"]]
+        figures[name] = {
+            "status": page["status"],
+            "kb": page["kb"],
+            "cold_ms": round(statistics.median(colds), 1),
+            "cold_ms_runs": [round(c, 1) for c in colds],
+            "warm_ms": round(statistics.median(warms), 1),
+        }
+        f = figures[name]
+        runs_text = " ".join(f"{c:.0f}" for c in colds)
+        print(
+            f"{name:<16} {f['status']:>6} {f['kb']:>8.1f} {f['cold_ms']:>17.1f} "
+            f"{runs_text:>22} {f['warm_ms']:>17.1f}"
+        )
+    slow = [n for n, f in figures.items() if f["warm_ms"] > TARGET_MS]
+    print(f"warm pages over {TARGET_MS:.0f} ms (median): {', '.join(slow) or 'none'}")
+    slow = [n for n, f in figures.items() if f["cold_ms"] > TARGET_MS]
+    print(f"cold pages (a new view) over {TARGET_MS:.0f} ms (median): {', '.join(slow) or 'none'}")
+    slow = [n for n, f in figures.items() if max(f["cold_ms_runs"]) > TARGET_MS]
+    print(f"cold pages over {TARGET_MS:.0f} ms in any run: {', '.join(slow) or 'none'}")
+    print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
+    rss_mb = max(r["server_peak_rss_mb"] for r in runs)
+    print(f"peak RSS of the server process {rss_mb:.0f} MB")
+    print(
+        json.dumps(
+            {
+                "benchmark": "serve_speed",
+                "store": str(args.store),
+                "articles": status["articles"],
+                "events": status["events"],
+                "entities": status["entities"],
+                "runs": args.runs,
+                "repeat": args.repeat,
+                "build_seconds": build_seconds,
+                "startup_ms": round(startup, 1),
+                "first_request_ms": round(first_ms, 1),
+                "article_list_all_pages_ms": round(articles_ms, 1),
+                "target_ms": TARGET_MS,
+                "load_before": round(load_before[0], 2),
+                "load_after": round(load_after[0], 2),
+                "server_peak_rss_mb": round(rss_mb),
+                "pages": figures,
+            }
+        )
+    )
+
+
+def measure_run(store: Path, repeat: int) -> dict[str, Any]:
+    """One fresh server process: every page's first (cold) and ``repeat`` further requests."""
+    server, port, startup_ms = start_server(store)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
     try:
         t0 = time.perf_counter()
@@ -108,79 +203,51 @@ def main() -> None:
         t0 = time.perf_counter()
         articles = _all(conn, "/api/articles", "articles")
         articles_ms = (time.perf_counter() - t0) * 1000
-        print(
-            f"first request {first_ms:.0f} ms; all {len(articles)} articles' metadata "
-            f"{articles_ms:.0f} ms over {len(articles) // 200 + 1} pages"
-        )
         busiest_event = max(events, key=lambda e: len(e["sources"]))["id"]
         busiest_entity = max(entities, key=lambda e: len(e["event_ids"]))["id"]
         article_id = articles[len(articles) // 2]["id"]
-        pages = {
-            "timeline": "/",
-            "timeline query": "/?query=" + quote("oil spill"),
-            "timeline range": "/?start=2010-05-01&end=2010-05-31",
-            "timeline query 2": "/?query=" + quote("earthquake"),
-            "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
-            "range 2, 15x3": "/?start=2011-02-01&end=2011-03-15&dates=15&sentences=3",
-            "timeline 15x3": "/?dates=15&sentences=3",
-            "volume api": "/api/volume",
-            "timeline api": "/api/timeline?dates=10",
-            "events list": "/events",
-            "event": f"/events/{quote(busiest_event)}",
-            "entities list": "/entities",
-            "entity": f"/entities/{quote(busiest_entity)}",
-            "articles list": "/articles",
-            "article": f"/articles/{quote(article_id)}",
-            "disagreements": "/disagreements",
-            "events.csv": "/download/events.csv?query=" + quote("oil spill"),
-        }
-        figures: dict[str, dict[str, float]] = {}
-        print(
-            f"store: {status['articles']} articles, {status['events']} events, "
-            f"{status['entities']} entities; {args.repeat} warm requests per page "
-            "(the machine was shared with other jobs)"
-        )
-        print(f"{'page':<16} {'status':>6} {'kB':>8} {'cold ms':>9} {'warm ms (median)':>17}")
-        for name, path in pages.items():
+        pages: dict[str, dict[str, Any]] = {}
+        for name, path in page_paths(busiest_event, busiest_entity, article_id).items():
             code, size, cold = get(conn, path)
-            warm = [get(conn, path)[2] for _ in range(args.repeat)]
-            median = statistics.median(warm)
-            figures[name] = {"status": code, "kb": round(size / 1024, 1), "cold_ms": round(cold, 1)}
-            figures[name]["warm_ms"] = round(median, 1)
-            print(f"{name:<16} {code:>6} {size / 1024:>8.1f} {cold:>9.1f} {median:>17.1f}")
-        slow = [n for n, f in figures.items() if f["warm_ms"] > TARGET_MS]
-        print(f"warm pages over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
-        slow = [n for n, f in figures.items() if f["cold_ms"] > TARGET_MS]
-        print(f"cold pages (a new view) over {TARGET_MS:.0f} ms: {', '.join(slow) or 'none'}")
-        load_after = os.getloadavg()
-        print(f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f}")
-        rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"peak RSS of this process (app and client) {rss_mb:.0f} MB")
+            warm = [get(conn, path)[2] for _ in range(repeat)]
+            pages[name] = {"status": code, "kb": round(size / 1024, 1), "cold_ms": cold}
+            pages[name]["warm_ms"] = warm
+        rss_mb = peak_rss_mb(server.pid)
     finally:
         conn.close()
-        server.should_exit = True
-        thread.join(timeout=30)
-    print(
-        json.dumps(
-            {
-                "benchmark": "serve_speed",
-                "store": str(args.store),
-                "articles": status["articles"],
-                "events": status["events"],
-                "entities": status["entities"],
-                "repeat": args.repeat,
-                "build_seconds": build_seconds,
-                "startup_ms": round(startup_ms, 1),
-                "first_request_ms": round(first_ms, 1),
-                "article_list_all_pages_ms": round(articles_ms, 1),
-                "target_ms": TARGET_MS,
-                "load_before": round(load_before[0], 2),
-                "load_after": round(load_after[0], 2),
-                "peak_rss_mb": round(rss_mb),
-                "pages": figures,
-            }
-        )
-    )
+        server.terminate()
+        server.wait(timeout=30)
+    return {
+        "status": status,
+        "startup_ms": startup_ms,
+        "first_request_ms": first_ms,
+        "articles_ms": articles_ms,
+        "pages": pages,
+        "server_peak_rss_mb": rss_mb,
+    }
+
+
+def page_paths(event_id: str, entity_id: str, article_id: str) -> dict[str, str]:
+    """The pages timed, in order: a view's variants come after the view (a new view is cold)."""
+    return {
+        "timeline": "/",
+        "timeline query": "/?query=" + quote("oil spill"),
+        "timeline range": "/?start=2010-05-01&end=2010-05-31",
+        "timeline query 2": "/?query=" + quote("earthquake"),
+        "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
+        "range 2, 15x3": "/?start=2011-02-01&end=2011-03-15&dates=15&sentences=3",
+        "timeline 15x3": "/?dates=15&sentences=3",
+        "volume api": "/api/volume",
+        "timeline api": "/api/timeline?dates=10",
+        "events list": "/events",
+        "event": f"/events/{quote(event_id)}",
+        "entities list": "/entities",
+        "entity": f"/entities/{quote(entity_id)}",
+        "articles list": "/articles",
+        "article": f"/articles/{quote(article_id)}",
+        "disagreements": "/disagreements",
+        "events.csv": "/download/events.csv?query=" + quote("oil spill"),
+    }
 
 
 def _all(conn: http.client.HTTPConnection, path: str, key: str) -> list[dict[str, Any]]:

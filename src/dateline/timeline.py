@@ -265,8 +265,10 @@ def _merge_lines(
     vectors: Any,
     rows: Sequence[int],
     terms: Sequence[Sequence[str]],
-) -> list[_Line]:
-    """Group identical or near-identical candidate sentences (syndication) into single lines.
+) -> tuple[list[_Line], np.ndarray]:
+    """Group identical or near-identical candidate sentences (syndication) into single lines;
+    with the lines' cosine similarities (of their openers' vectors, which :func:`_pick_lines`
+    needs: taken from the candidates', the same numbers as computing them again).
 
     ``terms`` are the candidates' TF-IDF terms: two texts with the same words (lower-cased) have
     the same terms, so a candidate's words are compared only with those of the lines opened by
@@ -302,7 +304,7 @@ def _merge_lines(
             by_terms.setdefault(key, []).append(index)
         elif all(m.article.id != candidate.article.id for m in lines[index].members):
             lines[index].members.append(candidate)
-    return lines
+    return lines, similarity[np.ix_(opener, opener)]
 
 
 def _norm(vector: np.ndarray) -> float:
@@ -465,6 +467,7 @@ def load_line_scorer(dataset: str | None = None, held_out: str | None = None) ->
 
 def _pick_lines(
     lines: Sequence[_Line],
+    similarity: np.ndarray,
     vectors: Any,
     count: int,
     query: QueryMatcher,
@@ -474,10 +477,10 @@ def _pick_lines(
     scorer: LineScorer | None = None,
     observe: Callable[[datetime.date | None, Sequence[_Line], np.ndarray], None] | None = None,
 ) -> list[_Line]:
-    """Maximal marginal relevance: central, well-supported, on-topic lines that say new things."""
+    """Maximal marginal relevance: central, well-supported, on-topic lines that say new things
+    (``similarity``: the lines' cosine similarities, from :func:`_merge_lines`)."""
     if not lines or count <= 0:
         return []
-    matrix = vectors[[line.vector_row for line in lines]]
     feats = line_features(lines, vectors, query, weights, background, day)
     if observe is not None:
         observe(day, lines, feats)
@@ -490,7 +493,6 @@ def _pick_lines(
     )
     if scorer is not None:
         relevance = relevance + scorer.relevance(feats)
-    similarity = (matrix @ matrix.T).toarray()
     chosen: list[int] = []
     # Each line's largest similarity to the lines picked so far (0 before the first pick), and
     # whether it may still be picked (not picked, never too redundant: redundancy only grows).
@@ -620,8 +622,10 @@ def build_timeline_entries(
         if len(entries) >= dates:
             break
         day = _parse_day(ev.key) if ev.granularity == "day" else None
+        lines, similarity = _merge_lines(pool, vectors, rows, docs[rows[0] : rows[-1] + 1])
         picked = _pick_lines(
-            _merge_lines(pool, vectors, rows, docs[rows[0] : rows[-1] + 1]),
+            lines,
+            similarity,
             vectors,
             sentences,
             matcher,

@@ -34,6 +34,7 @@ from dateline.store.quotable import QUOTABLE
 from dateline.timeline import MAX_POOL, SentenceFilters, text_terms_analyser, word_count
 from dateline.timeline_evidence import (
     LEDE_SENTENCES,
+    StoredSentence,
     TimelineEvidence,
     _Candidate,
     _DateEvidence,
@@ -137,8 +138,9 @@ def stored_evidence(
     relevant: set[int] | None = None
     selected: set[str] | None = None
     undated: dict[str, list[tuple[int, int]]] = {}
+    rejected: list[int] = []
     if pattern is not None:
-        relevant, selected, undated = _query_matches(conn, terms, pattern, match)
+        relevant, selected, undated, rejected = _query_matches(conn, terms, pattern, match)
 
     days: dict[dt.date, _DateEvidence] = {}
     periods: dict[str, _DateEvidence] = {}
@@ -170,7 +172,15 @@ def stored_evidence(
 
     where = f"d.last_day >= ? AND d.first_day <= ? AND {_IN_RANGE}"
     params: list[object] = [lo, hi, lo, hi]
-    if relevant is not None:
+    if relevant is not None and match is not None:
+        # The full-text index finds the sentences again, less those the regex rejected: 15,000
+        # relevant ids given through json_each took twice as long (26 vs 14 ms, "oil spill").
+        where += (
+            " AND d.sentence_id IN (SELECT rowid FROM sentence_text WHERE sentence_text MATCH ?)"
+            " AND d.sentence_id NOT IN (SELECT value FROM json_each(?))"
+        )
+        params += [match, json.dumps(rejected)]
+    elif relevant is not None:
         where += " AND d.sentence_id IN (SELECT value FROM json_each(?))"
         params.append(json.dumps(sorted(relevant)))
     # Counted per article by SQL, then per unit here: joining the groups and naming the unit in
@@ -202,11 +212,12 @@ def stored_evidence(
 
 def _query_matches(
     conn: sqlite3.Connection, terms: frozenset[str], pattern: re.Pattern[str], match: str | None
-) -> tuple[set[int], set[str], dict[str, list[tuple[int, int]]]]:
+) -> tuple[set[int], set[str], dict[str, list[tuple[int, int]]], list[int]]:
     """The ids of the sentences that match the query; the articles a query view uses (those
-    with such a sentence or a matching title); and by article, the ``(index, id)`` of its
-    matching sentences that are quotable and name no date. The full-text indexes narrow, the
-    regex decides.
+    with such a sentence or a matching title); by article, the ``(index, id)`` of its
+    matching sentences that are quotable and name no date; and the ids of the sentences the
+    full-text index found that the regex rejects (none without an index query). The full-text indexes narrow, the regex
+    decides.
 
     When every term is ASCII letters and digits, a ``plain`` sentence (ASCII, no "_") found by
     the index matches: its index words are then exactly the regex's words (runs of letters and
@@ -234,19 +245,22 @@ def _query_matches(
     relevant: set[int] = set()
     selected: set[str] = set()
     undated: dict[str, list[tuple[int, int]]] = {}
+    rejected: list[int] = []
     for sentence_id, article_id, found, index, undated_quotable_one in sentences:
         if found is None or search(found) is not None:
             relevant.add(sentence_id)
             selected.add(article_id)
             if undated_quotable_one:
                 undated.setdefault(article_id, []).append((index, sentence_id))
+        elif match is not None:
+            rejected.append(sentence_id)
     selected.update(article_id for article_id, title in titles if search(title or ""))
-    return relevant, selected, undated
+    return relevant, selected, undated, rejected
 
 
 #: What a date's candidate rows carry of each sentence, after why it is a candidate: read only
 #: for the rows the pool keeps (a busy date has thousands of rows, of which a few hundred stay).
-_TEXT = "s.start, s.stop, s.text, s.quote, s.terms, s.words"
+_TEXT = "s.stop, s.text, s.quote, s.terms, s.words"
 #: A candidate's row: article id, sentence index, sentence id, names the date (1/0), the time
 #: expression, the expression opens the sentence (1/0), quotable (1/0).
 _Row = tuple[str, int, int, int, str, int, int]
@@ -369,10 +383,10 @@ class _Pools:
         out = []
         for row in rows:
             article_id, index, sentence_id, named, evidence, opens = row[:6]
-            start, stop, text, quote, terms, words = row[7:]
+            stop, text, quote, terms, words = row[7:]
             out.append(
                 _Candidate(
-                    Sentence(article_id, index, start, stop, text),
+                    StoredSentence(index, stop, text),
                     self._articles[article_id],
                     evidence,
                     bool(named),
