@@ -546,3 +546,49 @@ def test_kept_evidence_gives_the_timeline_of_every_dates_and_sentences(
         evidence, _known = next(iter(cache._evidence.values()))
     with pytest.raises(ConfigurationError, match="another view"):
         build_timeline_entries((), query="other", dates=3, sentences=1, evidence=evidence)
+
+
+def test_views_share_a_querys_matches_and_the_units_until_the_store_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Narrowing a query view to a period reuses the sentences the query matched and the
+    articles' support units (``ViewCache.part``): the same timelines, made once per store
+    generation, and made again after an ``add``."""
+    from dateline.store import timeline_rows
+
+    made: Counter[str] = Counter()
+    for name in ("_query_matches", "_units"):
+        original = getattr(timeline_rows, name)
+
+        def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
+            made[_name] += 1
+            return _original(*args)
+
+        monkeypatch.setattr(timeline_rows, name, counted)
+    corpus = tmp_path / "in"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(
+        "date 2024-03-07\nThe ministers met in Lisbon today to discuss the cable.\n"
+    )
+    (corpus / "b.txt").write_text("date 2024-04-08\nThe cable was laid in Rabat on Friday.\n")
+    views: list[dict[str, Any]] = [
+        {"query": "cable"},
+        {"query": "cable", "start": dt.date(2024, 3, 1), "end": dt.date(2024, 3, 31)},
+        {"query": "cable", "start": dt.date(2024, 4, 1), "end": dt.date(2024, 4, 30)},
+        {"start": dt.date(2024, 4, 1)},
+    ]
+    cache = ViewCache()
+    with Store(tmp_path / "s.db") as store:
+        store.add([corpus])
+        for view in views:
+            assert store.timeline(cache=cache, **view) == store.timeline(**view)
+        # Uncached views made theirs each time (4 and 3); the cached ones once.
+        assert made == {"_units": 4 + 1, "_query_matches": 3 + 1}
+        (corpus / "c.txt").write_text(
+            "date 2024-04-09\nA second cable reached Porto on Tuesday.\n"
+        )
+        store.add([corpus])
+        made.clear()
+        narrowed = store.timeline(cache=cache, **views[2])
+        assert made == {"_units": 1, "_query_matches": 1}
+        assert "Porto" in " ".join(s.text for e in narrowed.entries for s in e.sentences)

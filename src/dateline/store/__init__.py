@@ -138,6 +138,7 @@ class ViewCache:
     * The evidence of the last ``views`` (store generation, query terms, date range), with the
       quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips
       ranking the dates and reading their candidates again.
+    * What views share (:meth:`part`): the articles' support units, a query's matches.
     * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
       they outlive ``add``s), for views that fall back to the analyses (timeline rows stored under
       other quoting rules): decoding them is the largest part of such a view. At most ``limit``
@@ -151,6 +152,7 @@ class ViewCache:
         self._evidence: dict[
             tuple[Any, ...], tuple[timeline_stage.TimelineEvidence, KnownQuotable]
         ] = {}
+        self._parts: dict[tuple[Any, ...], Any] = {}
 
     def __len__(self) -> int:
         """How many decoded analyses are kept."""
@@ -180,6 +182,19 @@ class ViewCache:
         self._evidence[key] = (evidence, known)
         while len(self._evidence) > self.views:
             del self._evidence[next(iter(self._evidence))]
+
+    def part(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """What several views share, made once (``key`` names it with the store generation):
+        the articles' publication days and support units, or the sentences a query matches
+        (narrowing a query view to a period reuses them). The last ``views`` are kept (a query's
+        matches are the ones its kept evidence holds, not a copy)."""
+        found = self._parts.pop(key, None)
+        if found is None:
+            found = make()
+        self._parts[key] = found  # most recently used last
+        while len(self._parts) > self.views:
+            del self._parts[next(iter(self._parts))]
+        return found
 
 
 def content_hash(article: Article) -> str:
@@ -538,6 +553,9 @@ class Store:
             known = KnownQuotable()
             evidence = stored_evidence(
                 self._conn,
+                memo=(lambda k, make: cache.part((self.generation, *k), make))
+                if cache is not None
+                else None,
                 terms=matcher.terms,
                 pattern=matcher.pattern(),
                 match=fts_query(matcher.terms),

@@ -26,7 +26,7 @@ import datetime as dt
 import json
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
@@ -114,9 +114,18 @@ def forget_sentence_rows(conn: sqlite3.Connection, article_id: str) -> None:
 # --------------------------------------------------------------------------- views
 
 
+#: Makes a part of a view once (``key``, ``make``): :meth:`dateline.store.ViewCache.part`.
+Memo = Callable[[tuple[Any, ...], Callable[[], Any]], Any]
+
+
+def _no_memo(key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+    return make()
+
+
 def stored_evidence(
     conn: sqlite3.Connection,
     *,
+    memo: Memo | None = None,
     terms: frozenset[str],
     pattern: re.Pattern[str] | None,
     match: str | None,
@@ -130,7 +139,9 @@ def stored_evidence(
     some article's quotable flags were stored under other rules than ``rules`` (the caller then
     collects the evidence from the analyses). ``pattern`` is ``QueryMatcher.pattern()`` and
     ``match`` the full-text query that finds a superset of what it matches (None: no prefilter).
+    ``memo`` keeps what views share (a long-lived reader's cache; the result is the same).
     """
+    memo = memo or _no_memo
     if conn.execute("SELECT 1 FROM quotable WHERE rules != ? LIMIT 1", (rules,)).fetchone():
         return None
     lo = start.isoformat() if start else "0000"
@@ -140,27 +151,20 @@ def stored_evidence(
     undated: dict[str, list[tuple[int, int]]] = {}
     rejected: list[int] = []
     if pattern is not None:
-        relevant, selected, undated, rejected = _query_matches(conn, terms, pattern, match)
+        relevant, selected, undated, rejected = memo(
+            ("query", terms, pattern.pattern, match),
+            lambda: _query_matches(conn, terms, pattern, match),
+        )
 
     days: dict[dt.date, _DateEvidence] = {}
     periods: dict[str, _DateEvidence] = {}
-    unit = "COALESCE('group:' || g.group_id, 'article:' || a.id)"
-    rows = conn.execute(
-        f"SELECT a.id, a.published_day, {unit} FROM articles a "
-        "LEFT JOIN duplicate_groups g ON g.article_id = a.id "
-        f"WHERE a.published_day BETWEEN ? AND ?"
-        + (
-            ""
-            if selected is not None
-            else " AND EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id)"
-        ),
-        (lo, hi),
-    ).fetchall()
     # A query view's undated on-topic quotable sentences by their article's publication day
     # (the pools' undated candidates when a date has on-topic ones, as it mostly has).
     undated_by_day: dict[str, list[_Row]] = {}
-    for article_id, day, unit_id in rows:
-        if selected is not None and article_id not in selected:
+    for article_id, day, unit_id, has_sentences in memo(("units",), lambda: _units(conn)):
+        if not lo <= day <= hi:
+            continue
+        if (article_id not in selected) if selected is not None else not has_sentences:
             continue
         for index, sentence_id in undated.get(article_id, ()):
             undated_by_day.setdefault(day, []).append((article_id, index, sentence_id, 0, "", 0, 1))
@@ -208,6 +212,18 @@ def stored_evidence(
         ev.mention_units.add(unit_id)
     pools = _Pools(conn, filters, relevant, selected, lo, hi, end, undated_by_day)
     return TimelineEvidence(terms, start, end, days, periods, pool=pools)
+
+
+def _units(conn: sqlite3.Connection) -> list[tuple[str, str, str, int]]:
+    """Every dated article's id, publication day, support unit (its duplicate group or itself)
+    and whether it has sentences, in publication-day order."""
+    unit = "COALESCE('group:' || g.group_id, 'article:' || a.id)"
+    return conn.execute(
+        f"SELECT a.id, a.published_day, {unit}, "
+        "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id) FROM articles a "
+        "LEFT JOIN duplicate_groups g ON g.article_id = a.id "
+        "WHERE a.published_day IS NOT NULL ORDER BY a.published_day"
+    ).fetchall()
 
 
 def _query_matches(
