@@ -244,6 +244,7 @@ def page_paths(event_id: str, entity_id: str, article_id: str) -> dict[str, str]
     return {
         "timeline": "/",
         "timeline query": "/?query=" + quote("oil spill"),
+        "query, a month": "/?query=" + quote("oil spill") + "&start=2010-06-01&end=2010-06-30",
         "timeline range": "/?start=2010-05-01&end=2010-05-31",
         "timeline query 2": "/?query=" + quote("earthquake"),
         "timeline range 2": "/?start=2011-02-01&end=2011-03-15",
