@@ -232,8 +232,8 @@ def _query_matches(
     """The ids of the sentences that match the query; the articles a query view uses (those
     with such a sentence or a matching title); by article, the ``(index, id)`` of its
     matching sentences that are quotable and name no date; and the ids of the sentences the
-    full-text index found that the regex rejects (none without an index query). The full-text indexes narrow, the regex
-    decides.
+    full-text index found that the regex rejects (none without an index query). The full-text
+    indexes narrow, the regex decides.
 
     When every term is ASCII letters and digits, a ``plain`` sentence (ASCII, no "_") found by
     the index matches: its index words are then exactly the regex's words (runs of letters and
