@@ -584,9 +584,7 @@ def test_views_share_a_querys_matches_and_the_units_until_the_store_changes(
             assert store.timeline(cache=cache, **view) == store.timeline(**view)
         # Uncached views made theirs each time (4 and 3); the cached ones once.
         assert made == {"_units": 4 + 1, "_query_matches": 3 + 1}
-        (corpus / "c.txt").write_text(
-            "date 2024-04-09\nA second cable reached Porto on Tuesday.\n"
-        )
+        (corpus / "c.txt").write_text("date 2024-04-09\nA second cable reached Porto on Tuesday.\n")
         store.add([corpus])
         made.clear()
         narrowed = store.timeline(cache=cache, **views[2])
