@@ -557,14 +557,18 @@ def test_views_share_a_querys_matches_and_the_units_until_the_store_changes(
     from dateline.store import timeline_rows
 
     made: Counter[str] = Counter()
-    for name in ("_query_matches", "_units"):
-        original = getattr(timeline_rows, name)
 
-        def counted(*args: Any, _original: Any = original, _name: str = name) -> Any:
-            made[_name] += 1
-            return _original(*args)
+    def counted(name: str, original: Any) -> Any:
+        def count(*args: Any) -> Any:
+            made[name] += 1
+            return original(*args)
 
-        monkeypatch.setattr(timeline_rows, name, counted)
+        return count
+
+    monkeypatch.setattr(
+        timeline_rows, "_query_matches", counted("_query_matches", timeline_rows._query_matches)
+    )
+    monkeypatch.setattr(timeline_rows._Units, "read", counted("_units", timeline_rows._Units.read))
     corpus = tmp_path / "in"
     corpus.mkdir()
     (corpus / "a.txt").write_text(

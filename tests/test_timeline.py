@@ -483,3 +483,39 @@ def test_an_undated_lede_sentence_is_a_candidate_for_the_day_before_publication(
     )
     assert entries[0].date == "2024-03-08"
     assert {line.text for line in entries[0].sentences} == {FLOOD, lede}
+
+
+def test_merged_lines_carry_the_similarities_of_their_openers() -> None:
+    """``_pick_lines`` takes the lines' similarities from ``_merge_lines``: they must be exactly
+    the cosines of the lines' own vectors (what it computed itself before), and a syndicated copy
+    must join its line rather than open one."""
+    from dateline.timeline import GivenTermsTfidf, _given_terms, _merge_lines, text_terms_analyser
+    from dateline.timeline_evidence import StoredSentence, _Candidate
+
+    texts = [
+        "The ministers signed the cable deal in Lisbon.",
+        "Rain closed the port of Rabat for two days.",
+        "The ministers signed the cable deal in Lisbon.",  # a copy in another outlet
+        "Engineers laid the first section of the cable near Porto.",
+        "The ministers signed the cable deal in Lisbon on Monday.",
+    ]
+    analyse = text_terms_analyser()
+    candidates = [
+        _Candidate(
+            StoredSentence(0, len(text), text),
+            Article(id=f"a{i}", text="", path=f"a{i}.txt"),
+            "",
+            False,
+            True,
+            text=text,
+            terms=analyse(text),
+        )
+        for i, text in enumerate(texts)
+    ]
+    terms = [c.terms or [] for c in candidates]
+    vectors = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True).fit_transform(terms)
+    lines, similarity = _merge_lines(candidates, vectors, range(len(texts)), terms)
+    # The copy and the near-identical rewrite join the first line; openers at 0, 1 and 3.
+    assert [line.article_ids() for line in lines] == [["a0", "a2", "a4"], ["a1"], ["a3"]]
+    own = vectors[[line.vector_row for line in lines]]
+    assert np.array_equal(similarity, (own @ own.T).toarray())

@@ -273,7 +273,8 @@ def _merge_lines(
     ``terms`` are the candidates' TF-IDF terms: two texts with the same words (lower-cased) have
     the same terms, so a candidate's words are compared only with those of the lines opened by
     a candidate with its very terms (the same lines as comparing with every line's words)."""
-    similarity = (vectors[list(rows)] @ vectors[list(rows)].T).toarray()
+    block = vectors[list(rows)]
+    similarity = (block @ block.T).toarray()
     # Only a candidate with an earlier near-identical one can join a line by similarity: the
     # others (most) skip the search among the lines' openers, with the same result.
     near_earlier = np.tril(similarity >= SAME_LINE_SIMILARITY, -1).any(axis=1)

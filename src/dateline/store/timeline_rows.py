@@ -27,6 +27,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
@@ -161,7 +162,8 @@ def stored_evidence(
     # A query view's undated on-topic quotable sentences by their article's publication day
     # (the pools' undated candidates when a date has on-topic ones, as it mostly has).
     undated_by_day: dict[str, list[_Row]] = {}
-    for article_id, day, unit_id, has_sentences in memo(("units",), lambda: _units(conn)):
+    units = memo(("units",), lambda: _Units.read(conn))
+    for article_id, day, unit_id, has_sentences in units.dated:
         if not lo <= day <= hi:
             continue
         if (article_id not in selected) if selected is not None else not has_sentences:
@@ -189,15 +191,13 @@ def stored_evidence(
         params.append(json.dumps(sorted(relevant)))
     # Counted per article by SQL, then per unit here: joining the groups and naming the unit in
     # SQL for every row took twice as long (26 vs 13 ms for a query matching half of T17).
-    group_of = dict(conn.execute("SELECT article_id, group_id FROM duplicate_groups"))
     counts: dict[tuple[str, str], int] = {}
     for slot, article_id, count in conn.execute(
         "SELECT d.slot, d.article_id, COUNT(*) FROM sentence_dates d "
         f"JOIN articles a ON a.id = d.article_id WHERE {where} GROUP BY 1, 2",
         params,
     ):
-        group_id = group_of.get(article_id)
-        slot_unit = (slot, f"article:{article_id}" if group_id is None else f"group:{group_id}")
+        slot_unit = (slot, units.unit_of[article_id])
         counts[slot_unit] = counts.get(slot_unit, 0) + count
     for (slot, unit_id), count in sorted(counts.items()):
         if len(slot) == 10:
@@ -214,16 +214,23 @@ def stored_evidence(
     return TimelineEvidence(terms, start, end, days, periods, pool=pools)
 
 
-def _units(conn: sqlite3.Connection) -> list[tuple[str, str, str, int]]:
-    """Every dated article's id, publication day, support unit (its duplicate group or itself)
-    and whether it has sentences, in publication-day order."""
-    unit = "COALESCE('group:' || g.group_id, 'article:' || a.id)"
-    return conn.execute(
-        f"SELECT a.id, a.published_day, {unit}, "
-        "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id) FROM articles a "
-        "LEFT JOIN duplicate_groups g ON g.article_id = a.id "
-        "WHERE a.published_day IS NOT NULL ORDER BY a.published_day"
-    ).fetchall()
+@dataclass(frozen=True, slots=True)
+class _Units:
+    """Every article's support unit (its duplicate group, or itself), and for the dated ones,
+    in publication-day order, ``(id, publication day, unit, has sentences)``."""
+
+    unit_of: dict[str, str]
+    dated: list[tuple[str, str, str, int]]
+
+    @classmethod
+    def read(cls, conn: sqlite3.Connection) -> _Units:
+        unit = "COALESCE('group:' || g.group_id, 'article:' || a.id)"
+        rows = conn.execute(
+            f"SELECT a.id, a.published_day, {unit}, "
+            "EXISTS (SELECT 1 FROM sentences s WHERE s.article_id = a.id) FROM articles a "
+            "LEFT JOIN duplicate_groups g ON g.article_id = a.id ORDER BY a.published_day"
+        ).fetchall()
+        return cls({r[0]: r[2] for r in rows}, [r for r in rows if r[1] is not None])
 
 
 def _query_matches(
@@ -288,6 +295,8 @@ _NAMING = (
     "JOIN articles a ON a.id = d.article_id"
 )
 _IN_RANGE = "(a.published_day IS NULL OR a.published_day BETWEEN ? AND ?)"
+#: :data:`_NAMING` for one date (slot, then the range's first and last day).
+_NAMING_SLOT = _NAMING + " WHERE d.slot = ? AND " + _IN_RANGE
 
 
 class _Pools:
@@ -330,7 +339,7 @@ class _Pools:
                 return self._pool(on_topic)
         # The sentences naming the date (quotable or not: all of them support it), then the
         # undated quotable ones of the articles published on it.
-        sql = _NAMING + " WHERE d.slot = ? AND " + _IN_RANGE
+        sql = _NAMING_SLOT
         params: list[object] = [ev.key, self.lo, self.hi]
         if ev.granularity == "day":
             day = dt.date.fromisoformat(ev.key)
@@ -366,9 +375,7 @@ class _Pools:
         assert relevant is not None and self.selected is not None
         named = [
             r
-            for r in self.conn.execute(
-                _NAMING + " WHERE d.slot = ? AND " + _IN_RANGE, (ev.key, self.lo, self.hi)
-            )
+            for r in self.conn.execute(_NAMING_SLOT, (ev.key, self.lo, self.hi))
             if r[2] in relevant
         ]
         ev.article_ids.update(r[0] for r in named)
