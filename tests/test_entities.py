@@ -232,3 +232,20 @@ def test_seed_ministry_abbreviation_and_japanese_minister(seeds_corpus) -> None:
     kishi = [e for e in entities if e.name in ("Kishi Nobuo", "Nobuo Kishi")]
     assert len(kishi) == 1 and "Kishi" in kishi[0].aliases
     assert kishi[0].event_ids, "Kishi takes part in the phone call"
+
+
+def test_every_mention_finds_its_entity_and_the_index_keeps_no_mention_objects(
+    seeds_corpus,
+) -> None:
+    """The index answers ``entity_id`` from flat per-article offsets (a store holds it for every
+    stored article while events are merged): each entity's mentions lead back to it, and
+    offsets nobody mentioned lead nowhere."""
+    index = seeds_corpus.entity_index
+    refs = [(e.id, m) for e in index.entities for m in e.mentions]
+    assert refs
+    for entity_id, m in refs:
+        assert index.entity_id(m.article_id, m.start, m.end) == entity_id
+    some = refs[0][1]
+    assert index.entity_id(some.article_id, some.start, some.end + 1) is None
+    assert index.entity_id("no-such-article", some.start, some.end) is None
+    assert sum(len(t) for t in index.mentions_by_article.values()) == 3 * len(refs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import json
+import types
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from dateline.errors import ConfigurationError
 from dateline.events import (
+    EventClaims,
     build_events,
     dates_compatible,
     is_candidate_sentence,
@@ -221,6 +224,38 @@ def test_malformed_lexicon_names_the_problem() -> None:
     }
     with pytest.raises(ConfigurationError, match="both CONSULT and AGREE"):
         load_trigger_lexicon(json.dumps(duplicate))
+
+
+def _reachable(root: object) -> list[object]:
+    """Every object ``root`` holds, directly or not (not following classes and functions into
+    the modules that hold everything)."""
+    seen: dict[int, object] = {}
+    todo = [root]
+    while todo:
+        obj = todo.pop()
+        if id(obj) not in seen and not isinstance(
+            obj, (type, types.ModuleType, types.FunctionType)
+        ):
+            seen[id(obj)] = obj
+            todo.extend(gc.get_referents(obj))
+    return list(seen.values())
+
+
+def test_gathered_claims_keep_no_record_and_give_the_same_events(seeds_corpus) -> None:
+    """A store streams its records once into entity resolution and :class:`EventClaims` at the
+    same time: the claims must not keep the articles or their mention records (memory per
+    stored article), and must give what the in-memory run gives."""
+    claims = EventClaims(seeds_corpus.duplicate_groups)
+    for analysed in seeds_corpus.articles:
+        claims.add(analysed)
+    held = _reachable(claims)
+    assert not [
+        x for x in held if isinstance(x, (AnalysedArticle, Article, EventMention, MentionText))
+    ]
+    assert len([x for x in held if type(x).__name__ == "_Claim"]) == sum(
+        len(a.event_mentions) for a in seeds_corpus.articles
+    )
+    assert claims.events(seeds_corpus.entity_index) == seeds_corpus.events
 
 
 # --------------------------------------------------------------------------- merge rules

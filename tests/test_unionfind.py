@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dateline.unionfind import UnionFind
+from dateline.unionfind import IndexUnionFind, UnionFind
 
 links = st.lists(st.tuples(st.integers(0, 20), st.integers(0, 20)), max_size=40)
 
@@ -33,3 +33,14 @@ def test_linked_items_share_a_root_and_others_do_not() -> None:
     sets.add("e")
     assert sets.find("c") == sets.find("b") == "b"
     assert sets.groups() == [["a"], ["b", "c"], ["d"], ["e"]]
+
+
+@given(links)
+def test_the_index_union_find_makes_the_same_sets(pairs: list[tuple[int, int]]) -> None:
+    """Entity resolution's flat-array union-find: the sets and roots of :class:`UnionFind`."""
+    by_dict = UnionFind(range(21))
+    by_index = IndexUnionFind(21)
+    for a, b in pairs:
+        by_dict.union(a, b)
+        by_index.union(a, b)
+    assert [by_index.find(x) for x in range(21)] == [by_dict.find(x) for x in range(21)]

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,7 +52,7 @@ from dateline.records import (
     NameMention,
     Role,
 )
-from dateline.unionfind import UnionFind
+from dateline.unionfind import IndexUnionFind
 
 #: NER labels that become entities, and the class they are compared within.
 ENTITY_CLASSES: Mapping[str, str] = MappingProxyType(
@@ -110,11 +111,18 @@ class EntityIndex:
     """The corpus's entities and, for every entity mention, the entity it refers to."""
 
     entities: tuple[Entity, ...]
-    by_mention: Mapping[MentionKey, str] = field(default_factory=dict)
+    #: Per article, its resolved mentions as flat (start, end, position in ``entities``)
+    #: triples: a dict keyed by (article, start, end) took 2 kB per article of a store.
+    mentions_by_article: Mapping[str, array[int]] = field(default_factory=dict)
 
     def entity_id(self, article_id: str, start: int, end: int) -> str | None:
         """The entity an :class:`EntityMention` (article id + offsets) was resolved to."""
-        return self.by_mention.get((article_id, start, end))
+        triples = self.mentions_by_article.get(article_id)
+        if triples is not None:
+            for i in range(0, len(triples), 3):
+                if triples[i] == start and triples[i + 1] == end:
+                    return self.entities[triples[i + 2]].id
+        return None
 
     def get(self, entity_id: str) -> Entity | None:
         for entity in self.entities:
@@ -135,7 +143,7 @@ class EntityIndex:
         entities = tuple(
             replace(e, event_ids=tuple(sorted(linked.get(e.id, ())))) for e in self.entities
         )
-        return EntityIndex(entities, self.by_mention)
+        return EntityIndex(entities, self.mentions_by_article)
 
 
 # --------------------------------------------------------------------------- text helpers
@@ -295,7 +303,15 @@ class _NameKeys:
 
 @dataclass(slots=True)
 class _Mention:
-    key: MentionKey
+    """One name mention while a corpus is resolved: a store holds one per mention of every
+    stored article, so it keeps no per-mention tuple (``key`` is built when asked for) and its
+    strings are shared between mentions (:class:`_Interned`)."""
+
+    #: Position in the run's mention list: its element in the union-find.
+    index: int
+    article_id: str
+    start: int
+    end: int
     text: str
     label: str
     cls: str
@@ -304,6 +320,22 @@ class _Mention:
     pkey: frozenset[str]
     #: Title phrases written around the mention (:func:`role_candidates`).
     roles: tuple[str, ...]
+
+    @property
+    def key(self) -> MentionKey:
+        return (self.article_id, self.start, self.end)
+
+
+class _Interned:
+    """One object per distinct string, offset or roles tuple of a resolution run: a name recurs
+    in thousands of mentions, each decoded from its own record as its own object (and an int
+    above 256 is an object too; the mentions' offsets outlive them in the entity records)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        return self._seen.setdefault(value, value)
 
 
 def abbreviation_pairs(text: str) -> dict[str, str]:
@@ -387,20 +419,32 @@ def resolve_article_names(
     store runs after an add, from stored records, without texts."""
     mentions: list[_Mention] = []
     keys = _NameKeys(titles)
+    interned = _Interned()
     defined_by_article: dict[str, dict[str, str]] = {}
     for names in articles:
-        defined_by_article[names.article_id] = dict(names.abbreviations)
+        if names.abbreviations:
+            defined_by_article[names.article_id] = dict(names.abbreviations)
+        published = interned(names.published)
         for n in names.mentions:
-            key = (names.article_id, n.start, n.end)
+            text = interned(n.text)
             mentions.append(
-                _Mention(key, n.text, n.label, n.cls, names.published, keys.person(n.text), n.roles)
+                _Mention(
+                    len(mentions),
+                    names.article_id,
+                    interned(n.start),
+                    interned(n.end),
+                    text,
+                    interned(n.label),
+                    interned(n.cls),
+                    published,
+                    keys.person(text),
+                    interned(n.roles),
+                )
             )
     _relabel_stray_surnames(mentions, titles)
-    clusters = UnionFind[MentionKey]()
-    for m in mentions:
-        clusters.add(m.key)
+    clusters = IndexUnionFind(len(mentions))
     _cluster_people(mentions, clusters, titles)
-    extra_aliases: dict[MentionKey, set[str]] = defaultdict(set)
+    extra_aliases: dict[int, set[str]] = defaultdict(set)
     _cluster_organisations(mentions, clusters, defined_by_article, keys, extra_aliases)
     return _build_index(mentions, clusters, keys, extra_aliases)
 
@@ -433,7 +477,7 @@ def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> N
         if m.cls == "PERSON":
             key = m.pkey
             if len(key) >= 2:
-                person_keys[m.key[0]].append(key)
+                person_keys[m.article_id].append(key)
                 corpus_full.add(key)
     for m in mentions:
         if m.cls == "PERSON":
@@ -441,35 +485,35 @@ def _relabel_stray_surnames(mentions: list[_Mention], titles: TitleLexicon) -> N
         key = m.pkey
         # "conveyed by Singh" (GPE), "Nadia El Fassi" (ORG): part of, or all of, a person's
         # name in the same article; or exactly a full name seen as a person elsewhere.
-        in_article = any(key <= full for full in person_keys[m.key[0]])
+        in_article = any(key <= full for full in person_keys[m.article_id])
         if key and (in_article or (len(key) >= 2 and key in corpus_full)):
             m.cls = "PERSON"
             m.label = "PERSON"
 
 
 def _cluster_people(
-    mentions: list[_Mention], clusters: UnionFind[MentionKey], titles: TitleLexicon
+    mentions: list[_Mention], clusters: IndexUnionFind, titles: TitleLexicon
 ) -> None:
     people = [m for m in mentions if m.cls == "PERSON" and m.pkey]
     full_by_key: dict[frozenset[str], list[_Mention]] = defaultdict(list)
     by_article: dict[str, list[_Mention]] = defaultdict(list)
     for m in people:
-        by_article[m.key[0]].append(m)
+        by_article[m.article_id].append(m)
         key = m.pkey
         if len(key) >= 2:
             full_by_key[key].append(m)
     # Same full name (any order, any article) → one person.
     for group in full_by_key.values():
         for m in group[1:]:
-            clusters.union(group[0].key, m.key)
+            clusters.union(group[0].index, m.index)
     # Near spellings of full names with the same number of tokens, across the corpus.
     keys = sorted(full_by_key, key=lambda k: sorted(k))
     for i, j in _similar_pairs([" ".join(sorted(k)) for k in keys], PERSON_FUZZY_RATIO):
         if len(keys[i]) == len(keys[j]):
-            clusters.union(full_by_key[keys[i]][0].key, full_by_key[keys[j]][0].key)
+            clusters.union(full_by_key[keys[i]][0].index, full_by_key[keys[j]][0].index)
     unresolved: list[_Mention] = []
     for article_id in sorted(by_article):
-        in_article = sorted(by_article[article_id], key=lambda m: m.key[1])
+        in_article = sorted(by_article[article_id], key=lambda m: m.start)
         full = [m for m in in_article if len(m.pkey) >= 2]
         for m in in_article:
             key = m.pkey
@@ -477,21 +521,21 @@ def _cluster_people(
                 # "El Fassi" after "Nadia El Fassi": part of a longer name in the same article.
                 longer = [f for f in full if key < f.pkey]
                 if longer:
-                    before = [f for f in longer if f.key[1] < m.key[1]]
-                    clusters.union((before[-1] if before else longer[0]).key, m.key)
+                    before = [f for f in longer if f.start < m.start]
+                    clusters.union((before[-1] if before else longer[0]).index, m.index)
                 continue
             if len(key) != 1:
                 continue
             token = next(iter(key))
             match = _nearest_full_name(m, token, full, titles)
             if match is not None:
-                clusters.union(match.key, m.key)
+                clusters.union(match.index, m.index)
             else:
                 unresolved.append(m)
     # A lone name no full name in its article explains: the one person in the corpus with it.
-    corpus_full: dict[str, set[MentionKey]] = defaultdict(set)
+    corpus_full: dict[str, set[int]] = defaultdict(set)
     for key, group in full_by_key.items():
-        root = clusters.find(group[0].key)
+        root = clusters.find(group[0].index)
         for token in key:
             corpus_full[token].add(root)
     lone_groups: dict[tuple[str, str], _Mention] = {}
@@ -499,12 +543,12 @@ def _cluster_people(
         token = next(iter(m.pkey))
         owners = corpus_full.get(token, set())
         if len(owners) == 1:
-            clusters.union(next(iter(owners)), m.key)
+            clusters.union(next(iter(owners)), m.index)
             continue
         # Same lone name twice in one article: one (unknown) person, kept to that article.
-        first = lone_groups.setdefault((m.key[0], token), m)
+        first = lone_groups.setdefault((m.article_id, token), m)
         if first is not m:
-            clusters.union(first.key, m.key)
+            clusters.union(first.index, m.index)
 
 
 #: Rows of the similarity matrix computed at a time (bounded memory: 512 x N bytes).
@@ -545,20 +589,20 @@ def _nearest_full_name(
     ]
     if not candidates:
         return None
-    earlier = [f for f in candidates if f.key[1] < mention.key[1]]
+    earlier = [f for f in candidates if f.start < mention.start]
     pool = earlier or candidates
     distinct = {f.pkey for f in pool}
     if len(distinct) > 1 and not earlier:
         return None
-    return max(pool, key=lambda f: f.key[1]) if earlier else pool[0]
+    return max(pool, key=lambda f: f.start) if earlier else pool[0]
 
 
 def _cluster_organisations(
     mentions: list[_Mention],
-    clusters: UnionFind[MentionKey],
+    clusters: IndexUnionFind,
     abbreviations: Mapping[str, Mapping[str, str]],
     keys: _NameKeys,
-    extra_aliases: dict[MentionKey, set[str]],
+    extra_aliases: dict[int, set[str]],
 ) -> None:
     titles = keys.titles
     others = [m for m in mentions if m.cls != "PERSON"]
@@ -567,7 +611,7 @@ def _cluster_organisations(
         by_key[(m.cls, keys.org(m.text))].append(m)
     for group in by_key.values():
         for m in group[1:]:
-            clusters.union(group[0].key, m.key)
+            clusters.union(group[0].index, m.index)
     # Abbreviations defined in the text: "Ministry of Defence (MoD)".
     defined: dict[str, set[str]] = defaultdict(set)
     for article_id in sorted(abbreviations):
@@ -585,13 +629,13 @@ def _cluster_organisations(
         if len(targets) == 1:
             for m in shorts:
                 m.cls, m.label = "ORG", "ORG"
-            extra_aliases[targets[0][0].key].add(short)
+            extra_aliases[targets[0][0].index].add(short)
             for m in shorts:
-                clusters.union(targets[0][0].key, m.key)
+                clusters.union(targets[0][0].index, m.index)
     # Near spellings of long names.
     long_keys = sorted(long_forms)
     for i, j in _similar_pairs(long_keys, ORG_FUZZY_RATIO):
-        clusters.union(long_forms[long_keys[i]][0].key, long_forms[long_keys[j]][0].key)
+        clusters.union(long_forms[long_keys[i]][0].index, long_forms[long_keys[j]][0].index)
     # Acronyms that are the initials of exactly one long name: "JASDF".
     by_initials: dict[str, list[str]] = defaultdict(list)
     first_text = {k: g[0].text for k, g in long_forms.items()}
@@ -602,9 +646,9 @@ def _cluster_organisations(
         if cls != "ORG" or not is_acronym(text) or text in defined:
             continue
         matches = by_initials.get(text.upper().replace(".", ""), [])
-        roots = {clusters.find(long_forms[x][0].key) for x in matches}
+        roots = {clusters.find(long_forms[x][0].index) for x in matches}
         if len(roots) == 1:
-            clusters.union(next(iter(roots)), group[0].key)
+            clusters.union(next(iter(roots)), group[0].index)
 
 
 # --------------------------------------------------------------------------- building records
@@ -629,25 +673,28 @@ def _canonical_name(members: Sequence[_Mention], cls: str, keys: _NameKeys) -> s
 
 def _roles(members: Sequence[_Mention], titles: TitleLexicon) -> tuple[Role, ...]:
     found: dict[tuple[str, str | None], Role] = {}
-    for m in sorted(members, key=lambda x: x.key):
+    for m in members:  # in mention key order
         for title in m.roles:
             words = [w for w in title.split() if w.strip(".").lower() not in titles.honorifics]
             if not words:
                 continue
             title = " ".join(words)
-            found.setdefault((title.lower(), m.published), Role(title, m.published, m.key[0]))
+            found.setdefault((title.lower(), m.published), Role(title, m.published, m.article_id))
     return tuple(sorted(found.values(), key=lambda r: (r.date or "", r.title)))
 
 
 def _build_index(
     mentions: list[_Mention],
-    clusters: UnionFind[MentionKey],
+    clusters: IndexUnionFind,
     keys: _NameKeys,
-    extra_aliases: Mapping[MentionKey, set[str]],
+    extra_aliases: Mapping[int, set[str]],
 ) -> EntityIndex:
-    groups: dict[MentionKey, list[_Mention]] = defaultdict(list)
+    """Entities from the clusters. ``mentions`` is emptied and each entity's mentions are let go
+    once its record is built: on a store they are the largest thing the resolution holds."""
+    groups: dict[int, list[_Mention]] = defaultdict(list)
     for m in mentions:
-        groups[clusters.find(m.key)].append(m)
+        groups[clusters.find(m.index)].append(m)
+    mentions.clear()
     drafts = []
     for members in groups.values():
         if len(members) == 1:  # most entities: no votes to count
@@ -661,11 +708,13 @@ def _build_index(
         label = labels.most_common(1)[0][0]
         name = _canonical_name([m for m in members if m.cls == cls] or members, cls, keys)
         drafts.append((name, label, members))
-    drafts.sort(key=lambda d: (d[0].lower(), d[1], d[2][0].key))
+    del groups
+    drafts.sort(key=lambda d: (d[0].lower(), d[1], d[2][0].key), reverse=True)
     used: Counter[str] = Counter()
     entities: list[Entity] = []
-    by_mention: dict[MentionKey, str] = {}
-    for name, label, members in drafts:
+    by_article: dict[str, array[int]] = {}
+    while drafts:
+        name, label, members = drafts.pop()
         base = f"ent-{_slug(name)}"
         used[base] += 1
         entity_id = base
@@ -673,8 +722,9 @@ def _build_index(
             digest = hashlib.sha1("|".join(map(str, members[0].key)).encode()).hexdigest()[:6]
             entity_id = f"{base}-{digest}"
         written = {m.text.strip() for m in members}
-        written |= {a for m in members for a in extra_aliases.get(m.key, ())}
+        written |= {a for m in members for a in extra_aliases.get(m.index, ())}
         aliases = sorted(written - {name})
+        position = len(entities)
         entities.append(
             Entity(
                 id=entity_id,
@@ -682,9 +732,14 @@ def _build_index(
                 type=label,
                 aliases=tuple(aliases),
                 roles=_roles(members, keys.titles) if label == "PERSON" else (),
-                mentions=tuple(EntityMentionRef(*m.key, m.text) for m in members),
+                mentions=tuple(
+                    EntityMentionRef(m.article_id, m.start, m.end, m.text) for m in members
+                ),
             )
         )
         for m in members:
-            by_mention[m.key] = entity_id
-    return EntityIndex(tuple(entities), by_mention)
+            triples = by_article.get(m.article_id)
+            if triples is None:
+                triples = by_article[m.article_id] = array("q")
+            triples.extend((m.start, m.end, position))
+    return EntityIndex(tuple(entities), by_article)

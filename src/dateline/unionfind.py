@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable
 from typing import Any, Generic, TypeVar
 
@@ -41,3 +42,27 @@ class UnionFind(Generic[T]):
         for item in self.parent:
             found.setdefault(self.find(item), []).append(item)
         return sorted((sorted(members) for members in found.values()), key=lambda g: g[0])
+
+
+class IndexUnionFind:
+    """Union-find over the integers ``0 .. n-1`` in a flat array: the same sets as
+    :class:`UnionFind` at 8 bytes an element instead of a dict entry (entity resolution keeps
+    one element per name mention of a whole store)."""
+
+    def __init__(self, n: int) -> None:
+        self.parent = array("q", range(n))
+
+    def find(self, item: int) -> int:
+        parent = self.parent
+        root = item
+        while parent[root] != root:
+            root = parent[root]
+        while parent[item] != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # The smaller element is the root, as in UnionFind: independent of link order.
+            self.parent[max(ra, rb)] = min(ra, rb)

@@ -34,6 +34,7 @@ from dateline.events.merge import (
     CONFIDENCE_BASE,
     CONFLICT_PENALTY,
     SAME_SOURCE_DAY_SLACK,
+    EventClaims,
     build_events,
     dates_compatible,
 )
@@ -49,6 +50,7 @@ __all__ = [
     "PLACE_LABELS",
     "REQUIRED_COMPONENTS",
     "SAME_SOURCE_DAY_SLACK",
+    "EventClaims",
     "TriggerLexicon",
     "build_events",
     "dates_compatible",

@@ -6,22 +6,19 @@ import datetime as dt
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from dateline.records import (
     AnalysedArticle,
-    Article,
     DateEvidence,
     DuplicateGroup,
     Event,
-    EventMention,
     EventSource,
     EventStatus,
     Evidence,
     Granularity,
-    MentionText,
 )
 
 if TYPE_CHECKING:
@@ -42,32 +39,41 @@ SAME_SOURCE_DAY_SLACK = 3
 _SYMMETRIC_TYPES = frozenset({"CONSULT", "AGREE", "COOPERATE"})
 _SPECIFIC_MODES = ("phone", "visit", "multilateral")
 _STATUS_ORDER: tuple[EventStatus, ...] = ("reported", "planned", "hypothetical", "negated")
+#: Entity types that are countries or places (sharing only these does not make one event).
+_PLACE_TYPES = frozenset({"GPE", "LOC", "NORP", "FAC"})
 
 
 @dataclass(slots=True)
 class _Claim:
-    """An event mention with its participants resolved to entity ids."""
+    """What merging and the event record read of an event mention, with its participants
+    resolved to entity ids. A store holds one per event mention of every stored article while
+    it merges, so the mention's own record (its actor and recipient spans, its trigger word) is
+    not kept, and sets that recur are shared (:class:`EventClaims`)."""
 
-    mention: EventMention
-    unit: str  # duplicate-group id, else article id
-    actors: tuple[str, ...]
-    recipients: tuple[str, ...]
-    people: frozenset[str]
+    article_id: str
+    trigger_start: int
+    type: str
+    status: EventStatus
+    mode: str | None
+    date: str | None
+    granularity: Granularity
+    date_evidence: DateEvidence | None
+    location: str | None
+    evidence: Evidence
+    conflicts: tuple[str, ...]
+    #: A day that contradicts its weekday, or one taken from the publication date (the event
+    #: may be a few days older than the article).
+    uncertain_day: bool
+    #: The word-for-word sentence, as a digest (boilerplate is found by it).
+    sentence: bytes
+    unit: str = ""  # duplicate-group id, else article id
+    actors: tuple[str, ...] = ()
+    recipients: tuple[str, ...] = ()
+    people: frozenset[str] = frozenset()
     #: Countries and places among the participants (they alone do not identify an event).
     places: frozenset[str] = frozenset()
-    #: Actors and recipients (computed once: the merge reads it for every candidate cluster).
-    participants: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.participants = frozenset(self.actors) | frozenset(self.recipients)
-
-    @property
-    def uncertain_day(self) -> bool:
-        """A day that contradicts its weekday, or one taken from the publication date (the event
-        may be a few days older than the article)."""
-        evidence = self.mention.date_evidence
-        from_publication = evidence is not None and not evidence.expression
-        return from_publication or any("weekday" in c for c in self.mention.conflicts)
+    #: Actors and recipients (kept once: the merge reads it for every candidate cluster).
+    participants: frozenset[str] = frozenset()
 
 
 @dataclass(slots=True)
@@ -96,24 +102,25 @@ class _Cluster:
         self.claims.append(claim)
         self.actors.update(claim.actors)
         self.recipients.update(claim.recipients)
-        self.actors_by_article.setdefault(claim.mention.article_id, set()).update(claim.actors)
+        self.actors_by_article.setdefault(claim.article_id, set()).update(claim.actors)
         self.participants |= claim.participants
         self.people |= claim.people
         self.places |= claim.places
         self.uncertain_day = self.uncertain_day or claim.uncertain_day
         self.units.add(claim.unit)
-        self.articles.add(claim.mention.article_id)
-        if claim.mention.mode in _SPECIFIC_MODES:
-            self.modes.add(claim.mention.mode)
-        self.statuses.add(claim.mention.status)
-        if _specificity(claim.mention.date) > _specificity(self.date):
-            self.date = claim.mention.date
+        self.articles.add(claim.article_id)
+        if claim.mode in _SPECIFIC_MODES:
+            self.modes.add(claim.mode)
+        self.statuses.add(claim.status)
+        if _specificity(claim.date) > _specificity(self.date):
+            self.date = claim.date
 
 
-def _resolve_ids(entities: Any, article_id: str, items: Sequence[MentionText]) -> list[str]:
+def _resolve_ids(entities: Any, article_id: str, spans: Sequence[int]) -> list[str]:
+    """The entities of mentions given as flat (start, end) offsets, in order, once each."""
     ids: list[str] = []
-    for item in items:
-        entity_id = entities.entity_id(article_id, item.start, item.end)
+    for i in range(0, len(spans), 2):
+        entity_id = entities.entity_id(article_id, spans[i], spans[i + 1])
         if entity_id is not None and entity_id not in ids:
             ids.append(entity_id)
     return ids
@@ -162,7 +169,7 @@ def _specificity(date: str | None) -> int:
 
 
 def _fits(claim: _Claim, cluster: _Cluster) -> bool:
-    m = claim.mention
+    m = claim
     if cluster.type != m.type or cluster.negated != (m.status == "negated"):
         return False
     shared = claim.participants & cluster.participants
@@ -214,27 +221,129 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
     return same_source or claim.uncertain_day or cluster.uncertain_day
 
 
-def _sentence_key(text: str) -> str:
-    return " ".join(text.lower().split())
+def _sentence_key(text: str) -> bytes:
+    """A sentence word for word (case and spacing aside), as a 16-byte digest: a store keeps
+    one per event mention of every stored article."""
+    normalised = " ".join(text.lower().split())
+    return hashlib.blake2b(normalised.encode(), digest_size=16).digest()
 
 
-def _boilerplate_sentences(
-    articles: Sequence[AnalysedArticle], group_of: Mapping[str, str]
-) -> set[str]:
-    """Event sentences repeated word for word across many unrelated articles: page furniture
-    ("You agree that anything you post may be used ...", "CNN welcomes a lively discussion"),
-    not news. A story syndicated word for word sits in one duplicate group and counts once."""
-    units: dict[str, set[str]] = defaultdict(set)
-    for analysed in articles:
-        article_id = analysed.article.id
+class EventClaims:
+    """Event mentions gathered article by article, then merged into events
+    (:meth:`events`), so that a store can stream its records once, into entity resolution
+    and here at the same time, and hold only what merging reads of each mention.
+
+    ``groups`` are the corpus's duplicate groups: a word-for-word story syndicated in one group
+    counts once, both as a source of an event and when boilerplate sentences are counted.
+    """
+
+    def __init__(self, groups: Iterable[DuplicateGroup]) -> None:
+        self._group_of = {a: g.id for g in groups for a in g.article_ids}
+        self._pending: list[tuple[_Claim, tuple[int, ...], tuple[int, ...]]] = []
+        #: Per sentence digest, the units (groups or articles) it appears in: one unit, or a set.
+        self._units: dict[bytes, str | set[str]] = {}
+        self._sources: dict[str, EventSource] = {}
+        self._articles = 0
+        self._shared: dict[Any, Any] = {}
+
+    def add(self, analysed: AnalysedArticle) -> None:
+        """Take one article's event mentions (an article is added once)."""
+        self._articles += 1
+        if not analysed.event_mentions:
+            return
+        article = analysed.article
+        unit = self._group_of.get(article.id, article.id)
+        self._sources[article.id] = EventSource(
+            article_id=article.id,
+            url=article.url,
+            outlet=article.source,
+            title=article.title,
+            published=article.published.value if article.published else None,
+            duplicate_group=self._group_of.get(article.id),
+        )
+        share = self._share
         for m in analysed.event_mentions:
-            units[_sentence_key(m.evidence.text)].add(group_of.get(article_id, article_id))
-    limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * len(articles))
-    return {key for key, seen in units.items() if len(seen) >= limit}
+            key = share(_sentence_key(m.evidence.text))
+            seen = self._units.get(key)
+            if seen is None:
+                self._units[key] = unit
+            elif isinstance(seen, set):
+                seen.add(unit)
+            elif seen != unit:
+                self._units[key] = {seen, unit}
+            evidence = m.date_evidence
+            claim = _Claim(
+                article_id=article.id,
+                trigger_start=share(m.trigger_start),
+                type=share(m.type),
+                status=m.status,
+                mode=m.mode,
+                date=share(m.date),
+                granularity=m.granularity,
+                date_evidence=evidence,
+                location=share(m.location.text) if m.location else None,
+                evidence=m.evidence,
+                conflicts=m.conflicts,
+                uncertain_day=(evidence is not None and not evidence.expression)
+                or any("weekday" in c for c in m.conflicts),
+                sentence=key,
+                unit=unit,
+            )
+            actors = tuple(share(x) for item in m.actors for x in (item.start, item.end))
+            recipients = tuple(share(x) for item in m.recipients for x in (item.start, item.end))
+            self._pending.append((claim, actors, recipients))
+
+    def _share(self, value: Any) -> Any:
+        return self._shared.setdefault(value, value)
+
+    def events(self, entities: Any) -> tuple[Event, ...]:
+        """One :class:`Event` per real-world event (rules in docs/events.md); ``entities`` is
+        an :class:`dateline.entities.EntityIndex` (anything with ``entity_id(article_id, start,
+        end)`` and ``names()``). Takes the gathered claims: call it once."""
+        entity_types = {e.id: e.type for e in getattr(entities, "entities", ())}
+        limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * self._articles)
+        boilerplate = {
+            key for key, seen in self._units.items() if isinstance(seen, set) and len(seen) >= limit
+        }
+        self._units = {}
+        share = self._share
+        # A claim only ever joins a cluster of its own type and negation: each kind is merged
+        # on its own, and its clusters become event records before the next kind's are built
+        # (the clusters' sets were the peak of a store's recompute).
+        by_kind: dict[tuple[str, bool], list[_Claim]] = defaultdict(list)
+        pending, self._pending = self._pending, []
+        pending.reverse()
+        while pending:
+            claim, actor_spans, recipient_spans = pending.pop()
+            if claim.sentence in boilerplate:
+                continue
+            actors = _resolve_ids(entities, claim.article_id, actor_spans)
+            recipients = [
+                r
+                for r in _resolve_ids(entities, claim.article_id, recipient_spans)
+                if r not in actors
+            ]
+            if not actors and not recipients:
+                continue
+            claim.actors = share(tuple(actors))
+            claim.recipients = share(tuple(recipients))
+            both = (*actors, *recipients)
+            claim.people = share(frozenset(x for x in both if entity_types.get(x) == "PERSON"))
+            claim.places = share(frozenset(x for x in both if entity_types.get(x) in _PLACE_TYPES))
+            claim.participants = share(frozenset(actors) | frozenset(recipients))
+            by_kind[(claim.type, claim.status == "negated")].append(claim)
+        names = entities.names() if hasattr(entities, "names") else {}
+        events: list[Event] = []
+        for kind in sorted(by_kind):
+            clusters = _merge_claims(by_kind.pop(kind))
+            events += (_event_record(c, self._sources, names) for c in clusters)
+        events.sort(key=lambda e: (e.date or "9999", e.type, e.id))
+        self._sources, self._shared = {}, {}
+        return tuple(events)
 
 
 def build_events(
-    articles: Sequence[AnalysedArticle],
+    articles: Iterable[AnalysedArticle],
     entities: Any,
     groups: Sequence[DuplicateGroup],
 ) -> tuple[Event, ...]:
@@ -243,55 +352,17 @@ def build_events(
     ``entities`` is an :class:`dateline.entities.EntityIndex` (anything with
     ``entity_id(article_id, start, end)`` and ``names()``).
     """
-    group_of = {a: g.id for g in groups for a in g.article_ids}
-    by_id = {a.article.id: a.article for a in articles}
-    people_ids = {e.id for e in getattr(entities, "entities", ()) if e.type == "PERSON"}
-    place_ids = {
-        e.id for e in getattr(entities, "entities", ()) if e.type in ("GPE", "LOC", "NORP", "FAC")
-    }
-    boilerplate = _boilerplate_sentences(articles, group_of)
-    claims: list[_Claim] = []
+    claims = EventClaims(groups)
     for analysed in articles:
-        article_id = analysed.article.id
-        for m in analysed.event_mentions:
-            if _sentence_key(m.evidence.text) in boilerplate:
-                continue
-            actors = _resolve_ids(entities, article_id, m.actors)
-            recipients = [
-                r for r in _resolve_ids(entities, article_id, m.recipients) if r not in actors
-            ]
-            if not actors and not recipients:
-                continue
-            unit = group_of.get(article_id, article_id)
-            people = frozenset(x for x in (*actors, *recipients) if x in people_ids)
-            places = frozenset(x for x in (*actors, *recipients) if x in place_ids)
-            claims.append(_Claim(m, unit, tuple(actors), tuple(recipients), people, places))
-    # A claim only ever joins a cluster of its own type and negation: each kind is merged on
-    # its own, and its clusters become event records before the next kind's are built (the
-    # clusters' sets were the peak of a store's recompute).
-    by_kind: dict[tuple[str, bool], list[_Claim]] = defaultdict(list)
-    for claim in claims:
-        by_kind[(claim.mention.type, claim.mention.status == "negated")].append(claim)
-    del claims
-    names = entities.names() if hasattr(entities, "names") else {}
-    events: list[Event] = []
-    for kind in sorted(by_kind):
-        clusters = _merge_claims(by_kind.pop(kind))
-        events += (_event_record(c, by_id, group_of, names) for c in clusters)
-    events.sort(key=lambda e: (e.date or "9999", e.type, e.id))
-    return tuple(events)
+        claims.add(analysed)
+    return claims.events(entities)
 
 
 def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:
     """The greedy merge of one kind's claims (one type, negated or not) into clusters."""
     # Most precise dates first, so undated and month-level claims join day-level events.
     claims.sort(
-        key=lambda c: (
-            -_specificity(c.mention.date),
-            c.mention.status != "reported",
-            c.mention.article_id,
-            c.mention.trigger_start,
-        )
+        key=lambda c: (-_specificity(c.date), c.status != "reported", c.article_id, c.trigger_start)
     )
     clusters: list[_Cluster] = []
     # A claim fits only a cluster that shares a participant or its article (see ``_fits``), so
@@ -299,7 +370,7 @@ def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:
     by_participant: dict[str, set[int]] = {}
     by_article: dict[str, set[int]] = {}
     for claim in claims:
-        article_id = claim.mention.article_id
+        article_id = claim.article_id
         candidates = set(by_article.get(article_id, ()))
         for participant in claim.participants:
             candidates |= by_participant.get(participant, set())
@@ -316,7 +387,7 @@ def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:
             clusters[chosen].take(claim)
         else:
             chosen = len(clusters)
-            m = claim.mention
+            m = claim
             cluster = _Cluster(
                 type=m.type,
                 claims=[],
@@ -348,32 +419,25 @@ def _ranked(values: Sequence[str]) -> list[str]:
 
 
 def _event_record(
-    cluster: _Cluster,
-    articles: Mapping[str, Article],
-    group_of: Mapping[str, str],
-    names: Mapping[str, str],
+    cluster: _Cluster, sources_by_article: Mapping[str, EventSource], names: Mapping[str, str]
 ) -> Event:
-    claims = sorted(cluster.claims, key=lambda c: (c.mention.article_id, c.mention.trigger_start))
-    mentions = [c.mention for c in claims]
+    claims = sorted(cluster.claims, key=lambda c: (c.article_id, c.trigger_start))
+    mentions = claims  # each claim carries what the record reads of its mention
     conflicts: list[str] = []
     # Date: the most precise value, chosen by independent units; disagreements are kept.
-    dated = [c for c in claims if c.mention.date]
+    dated = [c for c in claims if c.date]
     date: str | None = None
     granularity: Granularity = "none"
     date_evidence: DateEvidence | None = None
     if dated:
-        top = max(_specificity(c.mention.date) for c in dated)
-        precise = [c for c in dated if _specificity(c.mention.date) == top]
+        top = max(_specificity(c.date) for c in dated)
+        precise = [c for c in dated if _specificity(c.date) == top]
         units_by_date: dict[str, set[str]] = {}
         articles_by_date: dict[str, set[str]] = {}
         for c in precise:
-            units_by_date.setdefault(c.mention.date or "", set()).add(c.unit)
-            articles_by_date.setdefault(c.mention.date or "", set()).add(c.mention.article_id)
-        explicit = {
-            c.mention.date
-            for c in precise
-            if c.mention.date_evidence and c.mention.date_evidence.expression
-        }
+            units_by_date.setdefault(c.date or "", set()).add(c.unit)
+            articles_by_date.setdefault(c.date or "", set()).add(c.article_id)
+        explicit = {c.date for c in precise if c.date_evidence and c.date_evidence.expression}
         # Explicit expressions beat publication dates; then independent sources, then articles;
         # a tie goes to the earlier date.
         date = min(
@@ -385,15 +449,15 @@ def _event_record(
                 d,
             ),
         )
-        chosen = [c for c in precise if c.mention.date == date]
+        chosen = [c for c in precise if c.date == date]
         chosen.sort(
             key=lambda c: (
-                not (c.mention.date_evidence and c.mention.date_evidence.expression),
-                c.mention.article_id,
+                not (c.date_evidence and c.date_evidence.expression),
+                c.article_id,
             )
         )
-        granularity = chosen[0].mention.granularity
-        date_evidence = chosen[0].mention.date_evidence
+        granularity = chosen[0].granularity
+        date_evidence = chosen[0].date_evidence
         for other, units in sorted(units_by_date.items()):
             if other != date:
                 conflicts.append(
@@ -401,9 +465,9 @@ def _event_record(
                     f"(kept {date}, {len(units_by_date[date])} source(s))"
                 )
         for c in dated:
-            value = c.mention.date or ""
+            value = c.date or ""
             if not dates_compatible(value, date):
-                text = f"date: {value} according to {c.mention.article_id}"
+                text = f"date: {value} according to {c.article_id}"
                 if not any(text.split(" (")[0] in x for x in conflicts):
                     conflicts.append(text)
     elif any(m.date_evidence for m in mentions):
@@ -418,7 +482,7 @@ def _event_record(
         conflicts.append("status: some sources describe it only as a possibility")
     modes = [m.mode for m in mentions if m.mode in _SPECIFIC_MODES]
     mode = _ranked(modes)[0] if modes else next((m.mode for m in mentions if m.mode), None)
-    locations = [m.location.text for m in mentions if m.location]
+    locations = [m.location for m in mentions if m.location]
     location = _ranked(locations)[0] if locations else None
     if len(set(locations)) > 1:
         others = sorted(set(locations) - {location or ""})
@@ -432,17 +496,9 @@ def _event_record(
         evidence.setdefault((m.article_id, m.evidence.start), m.evidence)
     sources: dict[str, EventSource] = {}
     for m in mentions:
-        article = articles.get(m.article_id)
-        if article is None or m.article_id in sources:
-            continue
-        sources[m.article_id] = EventSource(
-            article_id=m.article_id,
-            url=article.url,
-            outlet=article.source,
-            title=article.title,
-            published=article.published.value if article.published else None,
-            duplicate_group=group_of.get(m.article_id),
-        )
+        source = sources_by_article.get(m.article_id)
+        if source is not None:
+            sources.setdefault(m.article_id, source)
     units = {c.unit for c in claims}
     confidence = 1.0 - CONFIDENCE_BASE ** len(units)
     if conflicts:

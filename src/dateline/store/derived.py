@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from dateline.entities import article_names, resolve_article_names
-from dateline.events import build_events
+from dateline.events import EventClaims
 from dateline.records import AnalysedArticle, ArticleNames
 from dateline.store.codec import decode_record, pack_record, pickle_record, unpack_record
 from dateline.store.collector import cyclic_gc_paused
@@ -54,19 +54,25 @@ def update_derived(
     seconds["near-duplicates"] = time.perf_counter() - t
     with cyclic_gc_paused():
         t = time.perf_counter()
-        names: list[ArticleNames] = []
-        records: list[AnalysedArticle] = []
-        for article_names_, record in cross_records(conn, where):
-            names.append(article_names_)
-            records.append(record)
-        seconds["load records"] = time.perf_counter() - t
+        # One pass over the stored records feeds both stages: entity resolution reads the
+        # names, the event claims keep what merging reads of each event mention; no record
+        # is held (memory per stored article: docs/store.md).
+        claims = EventClaims(groups)
+        loading = 0.0
+
+        def names() -> Iterator[ArticleNames]:
+            nonlocal loading
+            for article_names_, record in cross_records(conn, where):
+                started = time.perf_counter()
+                claims.add(record)
+                loading += time.perf_counter() - started
+                yield article_names_
+
+        entity_index = resolve_article_names(names())
+        seconds["entities"] = time.perf_counter() - t - loading
+        seconds["event claims"] = loading
         t = time.perf_counter()
-        entity_index = resolve_article_names(names)
-        del names
-        seconds["entities"] = time.perf_counter() - t
-        t = time.perf_counter()
-        events = build_events(records, entity_index, groups)
-        del records
+        events = claims.events(entity_index)
         entity_index = entity_index.with_event_ids(events)
         seconds["events"] = time.perf_counter() - t
         t = time.perf_counter()
