@@ -305,7 +305,7 @@ class _NameKeys:
 class _Mention:
     """One name mention while a corpus is resolved: a store holds one per mention of every
     stored article, so it keeps no per-mention tuple (``key`` is built when asked for) and its
-    strings are shared between mentions (:class:`_Interned`)."""
+    strings are shared between mentions (one object per distinct value)."""
 
     #: Position in the run's mention list: its element in the union-find.
     index: int
@@ -324,18 +324,6 @@ class _Mention:
     @property
     def key(self) -> MentionKey:
         return (self.article_id, self.start, self.end)
-
-
-class _Interned:
-    """One object per distinct string, offset or roles tuple of a resolution run: a name recurs
-    in thousands of mentions, each decoded from its own record as its own object (and an int
-    above 256 is an object too; the mentions' offsets outlive them in the entity records)."""
-
-    def __init__(self) -> None:
-        self._seen: dict[Any, Any] = {}
-
-    def __call__(self, value: Any) -> Any:
-        return self._seen.setdefault(value, value)
 
 
 def abbreviation_pairs(text: str) -> dict[str, str]:
@@ -419,28 +407,33 @@ def resolve_article_names(
     store runs after an add, from stored records, without texts."""
     mentions: list[_Mention] = []
     keys = _NameKeys(titles)
-    interned = _Interned()
+    # One object per distinct string, offset and roles tuple: a name recurs in thousands of
+    # mentions, each decoded from its own record as its own object (an int above 256 is an
+    # object too, and the offsets outlive the mentions in the entity records).
+    shared: dict[Any, Any] = {}
+    share = shared.setdefault
     defined_by_article: dict[str, dict[str, str]] = {}
     for names in articles:
         if names.abbreviations:
             defined_by_article[names.article_id] = dict(names.abbreviations)
-        published = interned(names.published)
+        published = share(names.published, names.published)
         for n in names.mentions:
-            text = interned(n.text)
+            text = share(n.text, n.text)
             mentions.append(
                 _Mention(
                     len(mentions),
                     names.article_id,
-                    interned(n.start),
-                    interned(n.end),
+                    share(n.start, n.start),
+                    share(n.end, n.end),
                     text,
-                    interned(n.label),
-                    interned(n.cls),
+                    share(n.label, n.label),
+                    share(n.cls, n.cls),
                     published,
                     keys.person(text),
-                    interned(n.roles),
+                    share(n.roles, n.roles),
                 )
             )
+    del shared
     _relabel_stray_surnames(mentions, titles)
     clusters = IndexUnionFind(len(mentions))
     _cluster_people(mentions, clusters, titles)
