@@ -169,35 +169,34 @@ def _specificity(date: str | None) -> int:
 
 
 def _fits(claim: _Claim, cluster: _Cluster) -> bool:
-    m = claim
-    if cluster.type != m.type or cluster.negated != (m.status == "negated"):
+    if cluster.type != claim.type or cluster.negated != (claim.status == "negated"):
         return False
     shared = claim.participants & cluster.participants
     # "Britain urged the AU ..." and "an AU representative called for ...": for a directed
     # event the shared participant must act in both (or be on the receiving end in both).
     if (
         shared
-        and m.type not in _SYMMETRIC_TYPES
+        and claim.type not in _SYMMETRIC_TYPES
         and claim.actors
         and cluster.actors
         and cluster.actors.isdisjoint(claim.actors)
         and cluster.recipients.isdisjoint(claim.recipients)
     ):
         return False
-    same_source = claim.unit in cluster.units or m.article_id in cluster.articles
+    same_source = claim.unit in cluster.units or claim.article_id in cluster.articles
     if (
         not shared
-        and m.article_id in cluster.articles
-        and m.date is not None
-        and m.date == cluster.date
-        and len(m.date) == 10
+        and claim.article_id in cluster.articles
+        and claim.date is not None
+        and claim.date == cluster.date
+        and len(claim.date) == 10
     ):
         # One article, one type, one day: the same event told twice, unless each names its
         # own actors ("the AU urged ..." and "Britain urged ...").
-        return not (claim.actors and cluster.actors_by_article.get(m.article_id))
+        return not (claim.actors and cluster.actors_by_article.get(claim.article_id))
     if not shared:
         return False
-    undated_here = same_source and (m.date is None or cluster.date is None)
+    undated_here = same_source and (claim.date is None or cluster.date is None)
     if not shared - cluster.places and not undated_here:
         # Sharing only a country ("India") is not enough when people or organisations are
         # named, and otherwise it takes two shared countries or the very same ones.
@@ -205,15 +204,15 @@ def _fits(claim: _Claim, cluster: _Cluster) -> bool:
             return False
         if len(shared) < 2 and claim.participants != cluster.participants:
             return False
-    if m.mode in _SPECIFIC_MODES and cluster.modes and m.mode not in cluster.modes:
+    if claim.mode in _SPECIFIC_MODES and cluster.modes and claim.mode not in cluster.modes:
         return False  # a phone call is not the visit, nor the multilateral meeting
-    if m.date is None or cluster.date is None:
+    if claim.date is None or cluster.date is None:
         # An undated claim joins only an event its own article or duplicate group reports, with
         # a status it has: "will meet on Monday" is not the meeting reported last November.
-        return same_source and m.status in cluster.statuses
-    if dates_compatible(m.date, cluster.date):
+        return same_source and claim.status in cluster.statuses
+    if dates_compatible(claim.date, cluster.date):
         return True
-    apart = _days_apart(m.date, cluster.date)
+    apart = _days_apart(claim.date, cluster.date)
     if apart is None or apart > SAME_SOURCE_DAY_SLACK:
         return False
     # A day that contradicts its own weekday ("Thursday, 8 March" when 8 March is a Friday) may
@@ -387,18 +386,17 @@ def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:
             clusters[chosen].take(claim)
         else:
             chosen = len(clusters)
-            m = claim
             cluster = _Cluster(
-                type=m.type,
+                type=claim.type,
                 claims=[],
-                date=m.date,
+                date=claim.date,
                 participants=set(),
                 people=set(),
                 places=set(),
                 uncertain_day=False,
                 units=set(),
                 articles=set(),
-                negated=m.status == "negated",
+                negated=claim.status == "negated",
                 statuses=set(),
                 modes=set(),
             )
@@ -422,7 +420,6 @@ def _event_record(
     cluster: _Cluster, sources_by_article: Mapping[str, EventSource], names: Mapping[str, str]
 ) -> Event:
     claims = sorted(cluster.claims, key=lambda c: (c.article_id, c.trigger_start))
-    mentions = claims  # each claim carries what the record reads of its mention
     conflicts: list[str] = []
     # Date: the most precise value, chosen by independent units; disagreements are kept.
     dated = [c for c in claims if c.date]
@@ -470,19 +467,19 @@ def _event_record(
                 text = f"date: {value} according to {c.article_id}"
                 if not any(text.split(" (")[0] in x for x in conflicts):
                     conflicts.append(text)
-    elif any(m.date_evidence for m in mentions):
-        date_evidence = next(m.date_evidence for m in mentions if m.date_evidence)
-    for m in mentions:
+    elif any(m.date_evidence for m in claims):
+        date_evidence = next(m.date_evidence for m in claims if m.date_evidence)
+    for m in claims:
         for conflict in m.conflicts:
             if conflict not in conflicts:
                 conflicts.append(conflict)
-    statuses = {m.status for m in mentions}
+    statuses = {m.status for m in claims}
     status = next(s for s in _STATUS_ORDER if s in statuses)
     if status == "reported" and "hypothetical" in statuses:
         conflicts.append("status: some sources describe it only as a possibility")
-    modes = [m.mode for m in mentions if m.mode in _SPECIFIC_MODES]
-    mode = _ranked(modes)[0] if modes else next((m.mode for m in mentions if m.mode), None)
-    locations = [m.location for m in mentions if m.location]
+    modes = [m.mode for m in claims if m.mode in _SPECIFIC_MODES]
+    mode = _ranked(modes)[0] if modes else next((m.mode for m in claims if m.mode), None)
+    locations = [m.location for m in claims if m.location]
     location = _ranked(locations)[0] if locations else None
     if len(set(locations)) > 1:
         others = sorted(set(locations) - {location or ""})
@@ -492,10 +489,10 @@ def _event_record(
         r for r in _ranked([r for c in claims for r in c.recipients]) if r not in actor_ids
     ]
     evidence: dict[tuple[str, int], Evidence] = {}
-    for m in mentions:
+    for m in claims:
         evidence.setdefault((m.article_id, m.evidence.start), m.evidence)
     sources: dict[str, EventSource] = {}
-    for m in mentions:
+    for m in claims:
         source = sources_by_article.get(m.article_id)
         if source is not None:
             sources.setdefault(m.article_id, source)
@@ -503,7 +500,7 @@ def _event_record(
     confidence = 1.0 - CONFIDENCE_BASE ** len(units)
     if conflicts:
         confidence *= CONFLICT_PENALTY
-    key = "|".join(f"{m.article_id}:{m.trigger_start}" for m in mentions)
+    key = "|".join(f"{m.article_id}:{m.trigger_start}" for m in claims)
     event_id = "evt-" + hashlib.sha1(f"{cluster.type}|{key}".encode()).hexdigest()[:12]
     return Event(
         id=event_id,
