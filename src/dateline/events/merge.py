@@ -300,6 +300,9 @@ class EventClaims:
         an :class:`dateline.entities.EntityIndex` (anything with ``entity_id(article_id, start,
         end)`` and ``names()``). Takes the gathered claims: call it once."""
         entity_types = {e.id: e.type for e in getattr(entities, "entities", ())}
+        # Event sentences repeated word for word across many unrelated articles are page
+        # furniture ("You agree that anything you post may be used ...", "CNN welcomes a lively
+        # discussion"), not news; a story syndicated in one duplicate group counts once.
         limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * self._articles)
         boilerplate = {
             key for key, seen in self._units.items() if isinstance(seen, set) and len(seen) >= limit
@@ -310,6 +313,7 @@ class EventClaims:
         # on its own, and its clusters become event records before the next kind's are built
         # (the clusters' sets were the peak of a store's recompute).
         by_kind: dict[tuple[str, bool], list[_Claim]] = defaultdict(list)
+        # Popped, not iterated: each claim's offsets are let go once it is resolved.
         pending, self._pending = self._pending, []
         pending.reverse()
         while pending:
