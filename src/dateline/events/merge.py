@@ -272,7 +272,7 @@ class EventClaims:
                 self._units[key] = {seen, unit}
             # Shared like the other values: equal statuses, modes and date evidence decode as
             # objects of their own, one per mention (5% of what the claims held on T17).
-            evidence = share(m.date_evidence)
+            date_evidence = share(m.date_evidence)
             claim = _Claim(
                 article_id=article.id,
                 trigger_start=share(m.trigger_start),
@@ -281,11 +281,11 @@ class EventClaims:
                 mode=share(m.mode),
                 date=share(m.date),
                 granularity=share(m.granularity),
-                date_evidence=evidence,
+                date_evidence=date_evidence,
                 location=share(m.location.text) if m.location else None,
                 evidence=share(m.evidence),
                 conflicts=m.conflicts,
-                uncertain_day=(evidence is not None and not evidence.expression)
+                uncertain_day=(date_evidence is not None and not date_evidence.expression)
                 or any("weekday" in c for c in m.conflicts),
                 sentence=key,
                 unit=unit,
