@@ -309,6 +309,53 @@ def test_incremental_near_duplicates_equal_the_batch_index(t17_dir: Path, tmp_pa
     assert len(groups) > 3
 
 
+def test_log_structured_tables_give_the_batch_results_after_every_add(
+    t17_dir: Path, tmp_path: Path
+) -> None:
+    """Band rows and shingle counts live in main tables plus recent rows merged a key range at a
+    time (dateline.store.logtables): after each of many small adds, some merged and some not,
+    with replaced articles (dropped band rows), the groups and counts are the batch run's."""
+    rows = []
+    with gzip.open(t17_dir / "haiti" / "articles.jsonl.gz", "rt") as handle:
+        for line in itertools.islice(handle, 160):
+            item = json.loads(line)
+            rows.append((str(item["id"]), item["text"]))
+    current: dict[str, str] = {}
+    pending_sizes = []
+    with Store(tmp_path / "d.db") as store:
+        duplicates = StoreDuplicates(store._conn)
+        for step, first in enumerate(range(0, len(rows), 20)):
+            with store._transaction():
+                for article_id, text in rows[first : first + 20]:
+                    duplicates.add_article(article_id, text)
+                    current[article_id] = text
+                if step % 2:  # a stored article changes: its old band rows must stop counting
+                    old_id = rows[first - 15][0]
+                    duplicates.remove_article(old_id)
+                    current[old_id] = current[old_id].replace(" the ", " a ", 3) + " Updated."
+                    duplicates.add_article(old_id, current[old_id])
+            with store._transaction():
+                groups = duplicates.refresh()
+            pending_sizes.append(
+                sum(
+                    store._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+                    for table in ("lsh_bands_recent", "lsh_bands_dropped", "shingle_df_recent")
+                )
+            )
+            batch = NearDuplicateIndex()
+            expected: Counter[int] = Counter()
+            for article_id, text in current.items():
+                batch.add(article_id, text)
+                expected.update(duplicates.shingle_hashes(text).tolist())
+            assert groups == batch.groups(), f"after add {step}"
+            assert duplicates.counts.counts() == dict(expected), f"after add {step}"
+        main = store._conn.execute("SELECT COUNT(*) FROM lsh_bands").fetchone()[0]
+    assert main and any(pending_sizes) and groups
+    # More than doubled at adds 0 (20 articles), 2 (60 > 2 x 20) and 6 (140 > 2 x 60): those
+    # merged everything, the others one key range.
+    assert [n == 0 for n in pending_sizes] == [True, False, True, False, False, False, True, False]
+
+
 def test_replaced_articles_leave_the_counts_and_groups_of_a_batch_run(
     t17_dir: Path, tmp_path: Path
 ) -> None:
@@ -335,7 +382,7 @@ def test_replaced_articles_leave_the_counts_and_groups_of_a_batch_run(
                 duplicates.add_article(article_id, text + later)
         with store._transaction():
             groups = duplicates.refresh()
-        counts = dict(store._conn.execute("SELECT hash, df FROM shingle_df"))
+        counts = duplicates.counts.counts()
     final = [(i, t + later if n in (0, 100) else t) for n, (i, t) in enumerate(rows)]
     batch = NearDuplicateIndex()
     expected: Counter[int] = Counter()

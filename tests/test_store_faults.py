@@ -19,6 +19,7 @@ import pytest
 
 from dateline.records import TimelineEntry
 from dateline.store import Store
+from dateline.store.duplicates import StoreDuplicates
 
 pytestmark = pytest.mark.slow
 
@@ -54,7 +55,7 @@ def _fingerprint(path: Path) -> tuple[object, ...]:
             _lines(store.timeline(query="earthquake", dates=5).entries),
             # Kept incrementally: which articles report each event, shingle document counts.
             sorted(store._conn.execute("SELECT event_id, article_id FROM event_articles")),
-            sorted(store._conn.execute("SELECT hash, df FROM shingle_df")),
+            sorted(StoreDuplicates(store._conn).counts.counts().items()),
         )
 
 

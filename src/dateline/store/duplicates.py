@@ -27,6 +27,7 @@ from datasketch import MinHash
 
 from dateline.dedup import NearDuplicateIndex, _crc32, _sorted_jaccard, group_id, word_shingles
 from dateline.records import DuplicateGroup
+from dateline.store.logtables import BandRows, ShingleCounts, merge_after_add
 from dateline.unionfind import UnionFind
 
 COPY, REWRITE = "copy", "rewrite"
@@ -64,6 +65,8 @@ class StoreDuplicates:
         template = MinHash(num_perm=self.params.num_perm, seed=self.params.seed)
         self._permutations = template.permutations
         self._scheme = template.scheme
+        self.bands = BandRows(conn)
+        self.counts = ShingleCounts(conn)
         self._signals = {
             COPY: (self.params.copy_threshold, self.params._bands[self.params.copy_threshold]),
             REWRITE: (self.params.threshold, self.params._bands[self.params.threshold]),
@@ -116,13 +119,7 @@ class StoreDuplicates:
             "SELECT 1 FROM pending_duplicates WHERE doc = ?", (doc,)
         ).fetchone()
         if counted:
-            hashes = self._hashes_of(doc)
-            self.conn.executemany(
-                "UPDATE shingle_df SET df = df - 1 WHERE hash = ?", ((int(h),) for h in hashes)
-            )
-            self.conn.executemany(
-                "DELETE FROM shingle_df WHERE hash = ? AND df <= 0", ((int(h),) for h in hashes)
-            )
+            self.counts.add((h, -1) for h in self._hashes_of(doc).tolist())
         for signal in (COPY, REWRITE):
             self._drop_bands(doc, signal)
         self.conn.execute("DELETE FROM shingles WHERE doc = ?", (doc,))
@@ -136,9 +133,7 @@ class StoreDuplicates:
         row = self.conn.execute(f"SELECT {column} FROM shingles WHERE doc = ?", (doc,)).fetchone()
         if row and row[0]:
             keys = np.frombuffer(row[0], dtype=np.int64)
-            self.conn.executemany(
-                "DELETE FROM lsh_bands WHERE key = ? AND doc = ?", ((int(k), doc) for k in keys)
-            )
+            self.bands.drop(sorted((k, doc) for k in keys.tolist()))
             self.conn.execute(f"UPDATE shingles SET {column} = NULL WHERE doc = ?", (doc,))
 
     def _index_copies(self, doc: int, article_id: str, hashes: np.ndarray) -> None:
@@ -157,9 +152,7 @@ class StoreDuplicates:
         self.conn.executemany(
             "INSERT OR IGNORE INTO duplicate_pairs(a, b, signal) VALUES (?, ?, ?)", pairs
         )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO lsh_bands(key, doc) VALUES (?, ?)", ((k, doc) for k in keys)
-        )
+        self.bands.add(sorted((k, doc) for k in set(keys)))
         self.conn.execute(
             f"UPDATE shingles SET {_KEY_COLUMN[COPY]} = ? WHERE doc = ?",
             (np.array(keys, dtype=np.int64).tobytes(), doc),
@@ -175,11 +168,7 @@ class StoreDuplicates:
     ) -> list[int]:
         """The other stored articles that share one of ``keys`` with ``doc`` and whose exact
         Jaccard similarity with ``hashes`` (theirs read by ``hashes_of``) passes ``threshold``."""
-        marks = ",".join("?" * len(keys))
-        candidates = {
-            r[0]
-            for r in self.conn.execute(f"SELECT doc FROM lsh_bands WHERE key IN ({marks})", keys)
-        } - {doc}
+        candidates = self.bands.docs_with(keys) - {doc}
         return [
             other
             for other in sorted(candidates)
@@ -193,12 +182,7 @@ class StoreDuplicates:
         self._count_shingles(sorted(affected))
         n = self.conn.execute("SELECT COUNT(*) FROM shingles").fetchone()[0]
         limit = max(float(self.params.common_min_articles), self.params.common_fraction * n)
-        new_common = {
-            r[0]
-            for r in self.conn.execute(
-                "SELECT hash FROM shingle_df WHERE df > 9 AND df > ?", (limit,)
-            )
-        }
+        new_common = self.counts.above(limit)
         old_common = {r[0] for r in self.conn.execute("SELECT hash FROM common_shingles")}
         changed = np.array(sorted(new_common ^ old_common), dtype=np.uint32)
         if len(changed):
@@ -218,6 +202,7 @@ class StoreDuplicates:
             "INSERT INTO common_shingles(hash) VALUES (?)", ((h,) for h in sorted(new_common))
         )
         self.conn.execute("DELETE FROM pending_duplicates")
+        merge_after_add(self.conn, self.bands, self.counts)
         groups = self._groups()
         self.conn.execute("DELETE FROM duplicate_groups")
         self.conn.executemany(
@@ -254,10 +239,8 @@ class StoreDuplicates:
             added += [(k, doc) for k in set(keys) - old]
             columns.append((np.array(keys, dtype=np.int64).tobytes() if keys else None, doc))
             keys_of[doc] = keys
-        self.conn.executemany("DELETE FROM lsh_bands WHERE key = ? AND doc = ?", sorted(dropped))
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO lsh_bands(key, doc) VALUES (?, ?)", sorted(added)
-        )
+        self.bands.drop(sorted(dropped))
+        self.bands.add(sorted(added))
         self.conn.executemany(
             f"UPDATE shingles SET {_KEY_COLUMN[REWRITE]} = ? WHERE doc = ?", columns
         )
@@ -280,11 +263,7 @@ class StoreDuplicates:
         for first in range(0, len(docs), _SCAN_BATCH):
             chunk = [self._hashes_of(doc) for doc in docs[first : first + _SCAN_BATCH]]
             hashes, counts = np.unique(np.concatenate(chunk), return_counts=True)
-            self.conn.executemany(
-                "INSERT INTO shingle_df(hash, df) VALUES (?, ?) "
-                "ON CONFLICT(hash) DO UPDATE SET df = df + excluded.df",
-                zip(hashes.tolist(), counts.tolist(), strict=True),
-            )
+            self.counts.add(zip(hashes.tolist(), counts.tolist(), strict=True))
 
     def _docs_with_any(self, changed: np.ndarray) -> Iterable[int]:
         """Articles containing one of ``changed``: a streamed scan of the stored shingle sets,

@@ -20,7 +20,8 @@ FORMAT = "dateline.store"
 #: read without decoding whole analyses).
 #: 4: ``sentences``, ``sentence_text`` and ``sentence_dates`` (a timeline view ranks dates from
 #: them and reads only the sentences of the dates it uses: dateline.store.timeline_rows).
-SCHEMA_VERSION = 4
+#: 5: ``lsh_bands`` and ``shingle_df`` log-structured (dateline.store.logtables).
+SCHEMA_VERSION = 5
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -91,11 +92,18 @@ CREATE TABLE shingles (
     doc INTEGER PRIMARY KEY, article_id TEXT NOT NULL UNIQUE, hashes BLOB NOT NULL,
     copy_keys BLOB, rewrite_keys BLOB
 );
+-- Main tables and what changed since they were merged (dateline.store.logtables).
 CREATE TABLE shingle_df (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 CREATE INDEX shingle_df_common ON shingle_df(df) WHERE df > 9;
+CREATE TABLE shingle_df_recent (hash INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE INDEX shingle_df_recent_repeated ON shingle_df_recent(df) WHERE df > 1;
 CREATE TABLE common_shingles (hash INTEGER PRIMARY KEY);
 CREATE TABLE lsh_bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc))
     WITHOUT ROWID;
+CREATE TABLE lsh_bands_recent (key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                               PRIMARY KEY (key, doc)) WITHOUT ROWID;
+CREATE TABLE lsh_bands_dropped (key INTEGER NOT NULL, doc INTEGER NOT NULL,
+                                PRIMARY KEY (key, doc)) WITHOUT ROWID;
 CREATE TABLE duplicate_pairs (
     a TEXT NOT NULL, b TEXT NOT NULL, signal TEXT NOT NULL, PRIMARY KEY (a, b, signal)
 );
@@ -213,6 +221,8 @@ def _check_or_create(conn: sqlite3.Connection, path: Path, *, read_only: bool, n
                         ("schema_version", str(SCHEMA_VERSION)),
                         ("generation", "0"),
                         ("derived_stale", "0"),
+                        ("merge_slice", "0"),
+                        ("merged_docs", "0"),
                     ],
                 )
             conn.execute("COMMIT")
