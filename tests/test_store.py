@@ -28,7 +28,7 @@ from dateline.pipeline import Corpus
 from dateline.records import ArticleNames, Entity, EntityMentionRef
 from dateline.store import Store, ViewCache, fts_query
 from dateline.store.codec import decode_record, encode_record, pickle_record
-from dateline.store.derived import cross_records
+from dateline.store.derived import POSITION_GAP, cross_records, replace_rows, sparse_positions
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quoting_rules
 from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
@@ -666,3 +666,63 @@ def test_views_share_a_querys_matches_and_the_units_until_the_store_changes(
         narrowed = store.timeline(cache=cache, **views[2])
         assert made == {"_units": 1, "_query_matches": 1}
         assert "Porto" in " ".join(s.text for e in narrowed.entries for s in e.sentences)
+
+
+# --------------------------------------------------------------------------- positions
+
+
+def _longest_increasing_length(values: list[int]) -> int:
+    best = [1] * len(values)
+    for i, v in enumerate(values):
+        for j in range(i):
+            if values[j] < v:
+                best[i] = max(best[i], best[j] + 1)
+    return max(best, default=0)
+
+
+@settings(max_examples=300, deadline=None)
+@example(old=[5, None, 6])  # no room between 5 and 6: numbered afresh
+@example(old=[None, None])
+@given(
+    old=st.lists(st.one_of(st.none(), st.integers(-(10**6), 10**6)), max_size=40).filter(
+        lambda xs: len({x for x in xs if x is not None}) == sum(x is not None for x in xs)
+    )
+)
+def test_sparse_positions_increase_and_keep_the_longest_increasing_run(
+    old: list[int | None],
+) -> None:
+    positions = sparse_positions(old)
+    assert len(positions) == len(old)
+    assert all(a < b for a, b in itertools.pairwise(positions))
+    fresh = [(i + 1) * POSITION_GAP for i in range(len(old))]
+    kept = sum(p == o for p, o in zip(positions, old, strict=True))
+    assert positions == fresh or kept == _longest_increasing_length(
+        [o for o in old if o is not None]
+    )
+
+
+def test_a_new_row_takes_a_gap_and_moves_no_other_row() -> None:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(
+        "CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT, "
+        "type TEXT NOT NULL, record BLOB NOT NULL, digest BLOB NOT NULL)"
+    )
+
+    def rows(ids: str) -> list[tuple[str, str, str, bytes]]:
+        return [(i, "2010-01-12", "ATTACK", pickle_record({"id": i})) for i in ids]
+
+    def stored() -> str:
+        return "".join(r[0] for r in conn.execute("SELECT id FROM events ORDER BY position"))
+
+    assert replace_rows(conn, "events", rows("abcdef"), ("date", "type")) == set("abcdef")
+    before = dict(conn.execute("SELECT id, position FROM events"))
+    changes = conn.total_changes
+    assert replace_rows(conn, "events", rows("abcxdef"), ("date", "type")) == {"x"}
+    assert conn.total_changes - changes == 1 and stored() == "abcxdef"
+    after = dict(conn.execute("SELECT id, position FROM events"))
+    assert {k: after[k] for k in before} == before
+    # A row that moves is rewritten; the rest stay; a removed one goes.
+    assert replace_rows(conn, "events", rows("bcxdefa"), ("date", "type")) == set()
+    assert stored() == "bcxdefa"
+    assert replace_rows(conn, "events", rows("bcxefa"), ("date", "type")) == {"d"}
+    assert stored() == "bcxefa"

@@ -76,7 +76,7 @@ def _pickled(record: object, *, canonical: bool) -> bytes:
 
 def pickle_record(record: object) -> bytes:
     """The record's canonical pickle before compression: what a writer compares with
-    :func:`unpack_record` of the stored blob to skip compressing what did not change (zlib is
+    the stored digest to skip compressing what did not change (zlib is
     most of the cost of encoding an entity or an event).
 
     Canonical: equal records give equal bytes. The pickler's memo is off, since it writes a
@@ -91,14 +91,6 @@ def pickle_record(record: object) -> bytes:
 
 def pack_record(pickled: bytes) -> bytes:
     return zlib.compress(pickled, 3)
-
-
-def unpack_record(blob: bytes, where: str) -> bytes:
-    """The pickle inside a stored blob (not unpickled)."""
-    try:
-        return zlib.decompress(blob)
-    except zlib.error as exc:
-        raise StoreError(f"{where}: stored record cannot be read ({exc})") from exc
 
 
 def encode_record(record: object) -> bytes:

@@ -5,17 +5,18 @@ recomputed rather than patched)."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import hashlib
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from dateline.entities import article_names, resolve_article_names
 from dateline.events import EventClaims
 from dateline.records import AnalysedArticle, ArticleNames
-from dateline.store.codec import decode_record, pack_record, pickle_record, unpack_record
+from dateline.store.codec import decode_record, pack_record, pickle_record
 from dateline.store.collector import cyclic_gc_paused
 from dateline.store.duplicates import StoreDuplicates
 
@@ -78,14 +79,12 @@ def update_derived(
         t = time.perf_counter()
         replace_rows(
             conn,
-            where,
             "entities",
             ((e.id, e.name, e.type, pickle_record(e)) for e in entity_index.entities),
             ("name", "type"),
         )
         changed_events = replace_rows(
             conn,
-            where,
             "events",
             ((e.id, e.date, e.type, pickle_record(e)) for e in events),
             ("date", "type"),
@@ -104,42 +103,110 @@ def update_derived(
 
 def replace_rows(
     conn: sqlite3.Connection,
-    where: str,
     table: str,
     rows: Iterable[tuple[str, Any, str, bytes]],
     columns: tuple[str, str],
 ) -> set[str]:
     """Make ``table`` hold exactly ``rows`` (id, two columns, the record's pickle) in that order,
-    writing only what changed: most entities and events are the same after an add, and often
-    only their position moved (a new entity sorts before them). The stored blobs are compared by
-    a digest of their pickle, so unchanged records are not compressed again (zlib was half the
-    cost of writing them), and only the changed ones are held. Returns the ids of the rows
-    removed, added or changed."""
+    writing only what changed: most entities and events are the same after an add. A record is
+    compared by the stored digest of its pickle (unchanged ones are neither read nor compressed
+    again), and positions are sparse (:func:`sparse_positions`), so a new row takes a gap
+    instead of moving every row after it. Returns the ids of the rows removed, added or
+    changed."""
     old = {
-        row_id: (position, _digest(unpack_record(blob, f"{where}: {table} {row_id!r}")))
-        for row_id, position, blob in conn.execute(f"SELECT id, position, record FROM {table}")
+        row_id: (position, digest)
+        for row_id, position, digest in conn.execute(f"SELECT id, position, digest FROM {table}")
     }
-    wanted: set[str] = set()
-    moved: list[tuple[int, str]] = []
-    changed: list[tuple[str, int, Any, str, bytes]] = []
-    for position, (row_id, a, b, pickled) in enumerate(rows):
-        wanted.add(row_id)
+    wanted: list[tuple[str, Any, str, bytes, bytes]] = []
+    for row_id, a, b, pickled in rows:
+        digest = _digest(pickled)
         before = old.get(row_id)
-        if before is not None and before[1] == _digest(pickled):
+        # Only the changed rows keep their pickle until they are written.
+        keep = pickled if before is None or before[1] != digest else b""
+        wanted.append((row_id, a, b, keep, digest))
+    positions = sparse_positions([old[r[0]][0] if r[0] in old else None for r in wanted])
+    ids = {r[0] for r in wanted}
+    moved: list[tuple[int, str]] = []
+    changed: list[tuple[str, int, Any, str, bytes, bytes]] = []
+    for (row_id, a, b, pickled, digest), position in zip(wanted, positions, strict=True):
+        before = old.get(row_id)
+        if before is not None and before[1] == digest:
             if before[0] != position:
                 moved.append((position, row_id))
         else:
-            changed.append((row_id, position, a, b, pack_record(pickled)))
-    conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in wanted))
+            changed.append((row_id, position, a, b, pack_record(pickled), digest))
+    conn.executemany(f"DELETE FROM {table} WHERE id = ?", ((i,) for i in old if i not in ids))
     conn.executemany(f"UPDATE {table} SET position = ? WHERE id = ?", moved)
     first, second = columns
     conn.executemany(
-        f"INSERT INTO {table}(id, position, {first}, {second}, record) VALUES (?, ?, ?, ?, ?) "
+        f"INSERT INTO {table}(id, position, {first}, {second}, record, digest) "
+        "VALUES (?, ?, ?, ?, ?, ?) "
         f"ON CONFLICT(id) DO UPDATE SET position = excluded.position, {first} = excluded.{first}, "
-        f"{second} = excluded.{second}, record = excluded.record",
+        f"{second} = excluded.{second}, record = excluded.record, digest = excluded.digest",
         changed,
     )
-    return {row[0] for row in changed} | (old.keys() - wanted)
+    return {row[0] for row in changed} | (old.keys() - ids)
+
+
+#: The distance between consecutive positions when rows are numbered afresh.
+POSITION_GAP = 1 << 32
+
+
+def sparse_positions(old: Sequence[int | None]) -> list[int]:
+    """Increasing positions for rows in their new order, given each row's old position (``None``
+    for a new row): the longest run of old positions that is still increasing is kept, and the
+    other rows take positions in the gaps between them; when a gap is too small for the rows it
+    must hold, every row is numbered afresh, ``POSITION_GAP`` apart."""
+    kept = _longest_increasing(old)
+    positions: list[int | None] = [old[i] if i in kept else None for i in range(len(old))]
+    index = 0
+    while index < len(positions):
+        if positions[index] is not None:
+            index += 1
+            continue
+        end = index
+        while end < len(positions) and positions[end] is None:
+            end += 1
+        count = end - index
+        low = positions[index - 1] if index else None
+        high = positions[end] if end < len(positions) else None
+        if low is None and high is None:
+            return [(i + 1) * POSITION_GAP for i in range(len(old))]
+        if low is None:
+            low = high - (count + 1) * POSITION_GAP  # type: ignore[operator]
+        if high is None:
+            high = low + (count + 1) * POSITION_GAP
+        if high - low <= count:
+            return [(i + 1) * POSITION_GAP for i in range(len(old))]
+        for step in range(count):
+            positions[index + step] = low + (high - low) * (step + 1) // (count + 1)
+        index = end
+    return [p for p in positions if p is not None]
+
+
+def _longest_increasing(values: Sequence[int | None]) -> set[int]:
+    """The indexes of a longest strictly increasing subsequence of the non-None ``values``
+    (patience sorting, n log n)."""
+    tails: list[int] = []  # the index ending the best subsequence of each length
+    tail_values: list[int] = []
+    parent: dict[int, int | None] = {}
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        length = bisect.bisect_left(tail_values, value)
+        parent[index] = tails[length - 1] if length else None
+        if length == len(tails):
+            tails.append(index)
+            tail_values.append(value)
+        else:
+            tails[length] = index
+            tail_values[length] = value
+    chosen: set[int] = set()
+    node = tails[-1] if tails else None
+    while node is not None:
+        chosen.add(node)
+        node = parent[node]
+    return chosen
 
 
 def _digest(pickled: bytes) -> bytes:

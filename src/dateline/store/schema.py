@@ -20,7 +20,8 @@ FORMAT = "dateline.store"
 #: read without decoding whole analyses).
 #: 4: ``sentences``, ``sentence_text`` and ``sentence_dates`` (a timeline view ranks dates from
 #: them and reads only the sentences of the dates it uses: dateline.store.timeline_rows).
-#: 5: ``lsh_bands`` and ``shingle_df`` log-structured (dateline.store.logtables).
+#: 5: ``lsh_bands`` and ``shingle_df`` log-structured (dateline.store.logtables); entities and
+#: events keep the digest of their record and sparse positions (dateline.store.derived).
 SCHEMA_VERSION = 5
 #: How long a writer waits for another writer's transaction before giving up (milliseconds).
 BUSY_TIMEOUT_MS = 600_000
@@ -110,13 +111,13 @@ CREATE TABLE duplicate_pairs (
 CREATE INDEX duplicate_pairs_b ON duplicate_pairs(b);
 CREATE TABLE pending_duplicates (doc INTEGER PRIMARY KEY);
 CREATE TABLE duplicate_groups (group_id TEXT NOT NULL, article_id TEXT PRIMARY KEY);
--- Entities and events, recomputed from the stored records after every add.
+-- Entities and events, recomputed from the stored records after every add. ``position`` orders
+-- them (with gaps: a new row takes one); ``digest`` is that of the record's pickle.
 CREATE TABLE entities (id TEXT PRIMARY KEY, position INTEGER NOT NULL, name TEXT NOT NULL,
-                       type TEXT NOT NULL, record BLOB NOT NULL);
+                       type TEXT NOT NULL, record BLOB NOT NULL, digest BLOB NOT NULL);
 CREATE INDEX entities_position ON entities(position);
 CREATE TABLE events (id TEXT PRIMARY KEY, position INTEGER NOT NULL, date TEXT,
-                     type TEXT NOT NULL, record BLOB NOT NULL);
-CREATE INDEX events_position ON events(position);
+                     type TEXT NOT NULL, record BLOB NOT NULL, digest BLOB NOT NULL);
 CREATE TABLE event_articles (event_id TEXT NOT NULL, article_id TEXT NOT NULL,
                              PRIMARY KEY (event_id, article_id)) WITHOUT ROWID;
 CREATE INDEX event_articles_article ON event_articles(article_id);
