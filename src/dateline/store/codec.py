@@ -75,9 +75,9 @@ def _pickled(record: object, *, canonical: bool) -> bytes:
 
 
 def pickle_record(record: object) -> bytes:
-    """The record's canonical pickle before compression: what a writer compares with
-    the stored digest to skip compressing what did not change (zlib is
-    most of the cost of encoding an entity or an event).
+    """The record's canonical pickle before compression: a writer compares its digest with the
+    stored one to skip compressing what did not change (zlib is most of the cost of encoding an
+    entity or an event).
 
     Canonical: equal records give equal bytes. The pickler's memo is off, since it writes a
     string seen before as a back-reference only when it is the *same object*, and whether two

@@ -7,8 +7,10 @@ tables of what changed since it was last merged: band rows added (``lsh_bands_re
 rows no longer valid (``lsh_bands_dropped``); count deltas (``shingle_df_recent``). Look-ups read
 both. After every add one key range of the small tables is merged into the main one, the
 ``SLICES`` ranges in turn, so an add rewrites about ``1/SLICES`` of the main pages and the small
-tables hold about ``SLICES`` adds' rows; when the store has doubled since the last whole merge
-(a store being filled), everything is merged at once. The rows a look-up sees are the same
+tables hold about ``SLICES`` adds' rows. When the store has grown by more than ``1/SLICES``
+since the last whole merge (a store being filled, or an add of many articles), everything is
+merged at once: the small tables stay under about a quarter of the main ones, and a large add
+pays for its own merge instead of leaving it to the next adds. The rows a look-up sees are the same
 whatever has been merged: ``tests/test_store.py`` checks it against the batch index.
 """
 
@@ -138,14 +140,15 @@ class ShingleCounts:
 
 
 def merge_after_add(conn: sqlite3.Connection, bands: BandRows, counts: ShingleCounts) -> None:
-    """Merge the next key range of both tables (all of them once the store has doubled since
-    the last whole merge); the cursor and that size are kept in ``meta``."""
+    """Merge the next key range of both tables (all of them once the store has grown by more
+    than ``1/SLICES`` since the last whole merge); the cursor and that size are kept in
+    ``meta``."""
     meta = dict(
         conn.execute("SELECT key, value FROM meta WHERE key IN ('merge_slice', 'merged_docs')")
     )
     part, merged_docs = int(meta.get("merge_slice", 0)), int(meta.get("merged_docs", 0))
     docs = conn.execute("SELECT COUNT(*) FROM shingles").fetchone()[0]
-    if docs > 2 * merged_docs:
+    if (docs - merged_docs) * SLICES > merged_docs:
         for whole in (bands, counts):
             whole.merge(0, 1)
         updates = {"merge_slice": 0, "merged_docs": docs}
