@@ -159,6 +159,7 @@ def sparse_positions(old: Sequence[int | None]) -> list[int]:
     must hold, every row is numbered afresh, ``POSITION_GAP`` apart."""
     kept = _longest_increasing(old)
     positions: list[int | None] = [old[i] if i in kept else None for i in range(len(old))]
+    afresh = [(i + 1) * POSITION_GAP for i in range(len(old))]
     index = 0
     while index < len(positions):
         if positions[index] is not None:
@@ -170,14 +171,14 @@ def sparse_positions(old: Sequence[int | None]) -> list[int]:
         count = end - index
         low = positions[index - 1] if index else None
         high = positions[end] if end < len(positions) else None
-        if low is None and high is None:
-            return [(i + 1) * POSITION_GAP for i in range(len(old))]
-        if low is None:
-            low = high - (count + 1) * POSITION_GAP  # type: ignore[operator]
         if high is None:
+            if low is None:
+                return afresh
             high = low + (count + 1) * POSITION_GAP
+        elif low is None:
+            low = high - (count + 1) * POSITION_GAP
         if high - low <= count:
-            return [(i + 1) * POSITION_GAP for i in range(len(old))]
+            return afresh
         for step in range(count):
             positions[index + step] = low + (high - low) * (step + 1) // (count + 1)
         index = end

@@ -202,7 +202,7 @@ class StoreDuplicates:
             "INSERT INTO common_shingles(hash) VALUES (?)", ((h,) for h in sorted(new_common))
         )
         self.conn.execute("DELETE FROM pending_duplicates")
-        merge_after_add(self.conn, self.bands, self.counts)
+        merge_after_add(self.conn, self.bands, self.counts, n)
         groups = self._groups()
         self.conn.execute("DELETE FROM duplicate_groups")
         self.conn.executemany(

@@ -139,25 +139,23 @@ class ShingleCounts:
         self.conn.execute("DELETE FROM shingle_df_recent WHERE hash BETWEEN ? AND ?", (low, high))
 
 
-def merge_after_add(conn: sqlite3.Connection, bands: BandRows, counts: ShingleCounts) -> None:
-    """Merge the next key range of both tables (all of them once the store has grown by more
-    than ``1/SLICES`` since the last whole merge); the cursor and that size are kept in
-    ``meta``."""
+def merge_after_add(
+    conn: sqlite3.Connection, bands: BandRows, counts: ShingleCounts, docs: int
+) -> None:
+    """Merge the next key range of both tables (all of them once the store, now of ``docs``
+    articles, has grown by more than ``1/SLICES`` since the last whole merge); the cursor and
+    that size are kept in ``meta`` (created with the schema)."""
     meta = dict(
         conn.execute("SELECT key, value FROM meta WHERE key IN ('merge_slice', 'merged_docs')")
     )
-    part, merged_docs = int(meta.get("merge_slice", 0)), int(meta.get("merged_docs", 0))
-    docs = conn.execute("SELECT COUNT(*) FROM shingles").fetchone()[0]
+    part, merged_docs = int(meta["merge_slice"]), int(meta["merged_docs"])
     if (docs - merged_docs) * SLICES > merged_docs:
-        for whole in (bands, counts):
-            whole.merge(0, 1)
-        updates = {"merge_slice": 0, "merged_docs": docs}
+        part, parts, merged_docs, after = 0, 1, docs, 0
     else:
-        for table in (bands, counts):
-            table.merge(part, SLICES)
-        updates = {"merge_slice": (part + 1) % SLICES, "merged_docs": merged_docs}
+        parts, after = SLICES, (part + 1) % SLICES
+    for table in (bands, counts):
+        table.merge(part, parts)
     conn.executemany(
-        "INSERT INTO meta(key, value) VALUES (?, ?) "
-        "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-        [(k, str(v)) for k, v in updates.items()],
+        "UPDATE meta SET value = ? WHERE key = ?",
+        [(str(after), "merge_slice"), (str(merged_docs), "merged_docs")],
     )
