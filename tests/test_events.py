@@ -245,7 +245,7 @@ def test_gathered_claims_keep_no_record_and_give_the_same_events(seeds_corpus) -
     """A store streams its records once into entity resolution and :class:`EventClaims` at the
     same time: the claims must not keep the articles or their mention records (memory per
     stored article), and must give what the in-memory run gives."""
-    claims = EventClaims(seeds_corpus.duplicate_groups)
+    claims = EventClaims()
     for analysed in seeds_corpus.articles:
         claims.add(analysed)
     held = _reachable(claims)
@@ -255,7 +255,10 @@ def test_gathered_claims_keep_no_record_and_give_the_same_events(seeds_corpus) -
     assert len([x for x in held if type(x).__name__ == "_Claim"]) == sum(
         len(a.event_mentions) for a in seeds_corpus.articles
     )
-    assert claims.events(seeds_corpus.entity_index) == seeds_corpus.events
+    assert (
+        claims.events(seeds_corpus.entity_index, seeds_corpus.duplicate_groups)
+        == seeds_corpus.events
+    )
 
 
 # --------------------------------------------------------------------------- merge rules

@@ -16,11 +16,10 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dateline.pipeline import Corpus
 from dateline.store import Store, fts_query
+from dateline.tfidf import GivenTermsTfidf, given_terms
 from dateline.timeline import (
-    GivenTermsTfidf,
     QueryMatcher,
     _collect_evidence,
-    _given_terms,
     load_sentence_filters,
     text_terms_analyser,
     word_count,
@@ -137,7 +136,7 @@ def test_given_terms_make_the_tfidf_matrix_of_the_texts(stored: tuple[Path, Corp
     plain = TfidfVectorizer(lowercase=True, stop_words="english", sublinear_tf=True)
     expected = plain.fit_transform(texts)
     analyse = text_terms_analyser()
-    given = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True)
+    given = GivenTermsTfidf(analyzer=given_terms, sublinear_tf=True)
     got = given.fit_transform([analyse(t) for t in texts])
     assert {t: int(i) for t, i in given.vocabulary_.items()} == plain.vocabulary_
     assert type(got) is type(expected) and got.shape == expected.shape
@@ -157,8 +156,8 @@ def test_given_terms_make_the_tfidf_matrix_of_the_texts(stored: tuple[Path, Corp
 def test_given_terms_count_like_scikit_learn(docs: list[list[str]]) -> None:
     """Counting with numpy gives scikit-learn's own counting of the same terms, to the bit and in
     the same stored order (repeated terms, empty documents, any first-appearance order)."""
-    sklearn_counted = TfidfVectorizer(analyzer=_given_terms, sublinear_tf=True)
-    ours = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True)
+    sklearn_counted = TfidfVectorizer(analyzer=given_terms, sublinear_tf=True)
+    ours = GivenTermsTfidf(analyzer=given_terms, sublinear_tf=True)
     if not any(docs):
         with pytest.raises(ValueError, match="empty vocabulary"):
             ours.fit_transform(docs)

@@ -489,7 +489,8 @@ def test_merged_lines_carry_the_similarities_of_their_openers() -> None:
     """``_pick_lines`` takes the lines' similarities from ``_merge_lines``: they must be exactly
     the cosines of the lines' own vectors (what it computed itself before), and a syndicated copy
     must join its line rather than open one."""
-    from dateline.timeline import GivenTermsTfidf, _given_terms, _merge_lines, text_terms_analyser
+    from dateline.tfidf import GivenTermsTfidf, given_terms
+    from dateline.timeline import _merge_lines, text_terms_analyser
     from dateline.timeline_evidence import StoredSentence, _Candidate
 
     texts = [
@@ -513,7 +514,7 @@ def test_merged_lines_carry_the_similarities_of_their_openers() -> None:
         for i, text in enumerate(texts)
     ]
     terms = [c.terms or [] for c in candidates]
-    vectors = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True).fit_transform(terms)
+    vectors = GivenTermsTfidf(analyzer=given_terms, sublinear_tf=True).fit_transform(terms)
     lines, similarity = _merge_lines(candidates, vectors, range(len(texts)), terms)
     # The copy and the near-identical rewrite join the first line; openers at 0, 1 and 3.
     assert [line.article_ids() for line in lines] == [["a0", "a2", "a4"], ["a1"], ["a3"]]

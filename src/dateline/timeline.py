@@ -36,8 +36,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
@@ -608,7 +606,9 @@ def build_timeline_entries(
     docs = [c.terms if c.terms is not None else analyse(c.text) for _, pool in heads for c in pool]
     # The terms are those TfidfVectorizer(lowercase=True, stop_words="english") finds in the texts:
     # the same matrix, from terms a store may have worked out when it stored the sentences.
-    vectorizer = GivenTermsTfidf(analyzer=_given_terms, sublinear_tf=True)
+    from dateline.tfidf import GivenTermsTfidf, given_terms  # slow import: views only
+
+    vectorizer = GivenTermsTfidf(analyzer=given_terms, sublinear_tf=True)
     try:
         vectors = vectorizer.fit_transform(docs)
     except ValueError:  # every candidate is stop words only: nothing informative to quote
@@ -701,6 +701,8 @@ def _candidate_pool(
 def text_terms_analyser() -> Callable[[str], list[str]]:
     """What the stage's TF-IDF counts in a quoted text: lower-cased words of two characters or
     more, without English stop words (scikit-learn's word analyser)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer  # slow import: views only
+
     analyser: Callable[[str], list[str]] = TfidfVectorizer(
         lowercase=True, stop_words="english"
     ).build_analyzer()
@@ -710,57 +712,6 @@ def text_terms_analyser() -> Callable[[str], list[str]]:
 def word_count(text: str) -> int:
     """Words of a quoted text, as the line features count them."""
     return len(_WORD.findall(text))
-
-
-def _given_terms(terms: list[str]) -> list[str]:
-    return terms
-
-
-class GivenTermsTfidf(TfidfVectorizer):
-    """scikit-learn's TF-IDF of documents given as their terms, counted with numpy.
-
-    scikit-learn counts terms, sorts the vocabulary and prunes it by document frequency in Python
-    loops over every term (60-90 ms of a 4,000-sentence view in the web app); with the defaults
-    used here (``min_df=1``, ``max_df=1.0``, no ``max_features``) pruning keeps every term. The
-    matrix is the same to the bit, in the same stored order (tested against
-    ``TfidfVectorizer``): within a row, terms in the order the whole input first names them;
-    columns by term."""
-
-    def _count_vocab(self, raw_documents: Any, fixed_vocab: bool) -> Any:
-        if fixed_vocab or self.analyzer is not _given_terms:
-            return super()._count_vocab(raw_documents, fixed_vocab)
-        docs = list(raw_documents)
-        flat = [term for doc in docs for term in doc]
-        if not flat:
-            raise ValueError("empty vocabulary; perhaps the documents only contain stop words")
-        # Terms numbered in the order they first appear (scikit-learn's numbering before sorting).
-        vocabulary = {term: i for i, term in enumerate(dict.fromkeys(flat))}
-        codes = np.fromiter(map(vocabulary.__getitem__, flat), dtype=np.int64, count=len(flat))
-        lengths = np.fromiter(map(len, docs), dtype=np.int64, count=len(docs))
-        rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
-        keys, counts = np.unique(rows * len(vocabulary) + codes, return_counts=True)
-        indptr = np.zeros(len(docs) + 1, dtype=np.int32)
-        np.cumsum(np.bincount(keys // len(vocabulary), minlength=len(docs)), out=indptr[1:])
-        X = sp.csr_array(
-            (counts.astype(np.intc), (keys % len(vocabulary)).astype(np.int32), indptr),
-            shape=(len(docs), len(vocabulary)),
-            dtype=self.dtype,
-        )
-        return vocabulary, X
-
-    def _sort_features(self, X: Any, vocabulary: dict[str, Any]) -> Any:
-        terms = sorted(vocabulary)
-        old = np.fromiter(map(vocabulary.__getitem__, terms), dtype=X.indices.dtype)
-        rank = np.empty(len(terms), dtype=X.indices.dtype)
-        rank[old] = np.arange(len(terms), dtype=X.indices.dtype)
-        vocabulary.update(zip(terms, range(len(terms)), strict=True))
-        X.indices = rank.take(X.indices, mode="clip")
-        return X
-
-    def _limit_features(self, X: Any, vocabulary: Any, *args: Any, **kwargs: Any) -> Any:
-        if (self.min_df, self.max_df, self.max_features) != (1, 1.0, None):
-            return super()._limit_features(X, vocabulary, *args, **kwargs)
-        return X
 
 
 def _events_by_date(events: Sequence[object]) -> dict[str, list[str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -232,14 +233,15 @@ class EventClaims:
     (:meth:`events`), so that a store can stream its records once, into entity resolution
     and here at the same time, and hold only what merging reads of each mention.
 
-    ``groups`` are the corpus's duplicate groups: a word-for-word story syndicated in one group
-    counts once, both as a source of an event and when boilerplate sentences are counted.
+    The corpus's duplicate groups are given to :meth:`events`, not here, so that a store can
+    gather the claims while its near-duplicate refresh runs in another process: a word-for-word
+    story syndicated in one group counts once, both as a source of an event and when boilerplate
+    sentences are counted.
     """
 
-    def __init__(self, groups: Iterable[DuplicateGroup]) -> None:
-        self._group_of = {a: g.id for g in groups for a in g.article_ids}
+    def __init__(self) -> None:
         self._pending: list[tuple[_Claim, tuple[int, ...], tuple[int, ...]]] = []
-        #: Per sentence digest, the units (groups or articles) it appears in: one unit, or a set.
+        #: Per sentence digest, the articles it appears in: one article id, or a set.
         self._units: dict[bytes, str | set[str]] = {}
         self._sources: dict[str, EventSource] = {}
         self._articles = 0
@@ -251,14 +253,14 @@ class EventClaims:
         if not analysed.event_mentions:
             return
         article = analysed.article
-        unit = self._group_of.get(article.id, article.id)
+        unit = article.id  # its duplicate group's id once the groups are known (``events``)
         self._sources[article.id] = EventSource(
             article_id=article.id,
             url=article.url,
             outlet=article.source,
             title=article.title,
             published=article.published.value if article.published else None,
-            duplicate_group=self._group_of.get(article.id),
+            duplicate_group=None,
         )
         share = self._share
         for m in analysed.event_mentions:
@@ -297,19 +299,29 @@ class EventClaims:
     def _share(self, value: Any) -> Any:
         return self._shared.setdefault(value, value)
 
-    def events(self, entities: Any) -> tuple[Event, ...]:
+    def events(self, entities: Any, groups: Iterable[DuplicateGroup] = ()) -> tuple[Event, ...]:
         """One :class:`Event` per real-world event (rules in docs/events.md); ``entities`` is
         an :class:`dateline.entities.EntityIndex` (anything with ``entity_id(article_id, start,
-        end)`` and ``names()``). Takes the gathered claims: call it once."""
+        end)`` and ``names()``), ``groups`` the corpus's duplicate groups. Takes the gathered
+        claims: call it once."""
+        group_of = {a: g.id for g in groups for a in g.article_ids}
         entity_types = {e.id: e.type for e in getattr(entities, "entities", ())}
         # Event sentences repeated word for word across many unrelated articles are page
         # furniture ("You agree that anything you post may be used ...", "CNN welcomes a lively
         # discussion"), not news; a story syndicated in one duplicate group counts once.
         limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * self._articles)
         boilerplate = {
-            key for key, seen in self._units.items() if isinstance(seen, set) and len(seen) >= limit
+            key
+            for key, seen in self._units.items()
+            if isinstance(seen, set)
+            and len(seen) >= limit
+            and len({group_of.get(a, a) for a in seen}) >= limit
         }
         self._units = {}
+        for article_id, group in group_of.items():
+            source = self._sources.get(article_id)
+            if source is not None:
+                self._sources[article_id] = dataclasses.replace(source, duplicate_group=group)
         share = self._share
         # A claim only ever joins a cluster of its own type and negation: each kind is merged
         # on its own, and its clusters become event records before the next kind's are built
@@ -322,6 +334,7 @@ class EventClaims:
             claim, actor_spans, recipient_spans = pending.pop()
             if claim.sentence in boilerplate:
                 continue
+            claim.unit = group_of.get(claim.article_id, claim.article_id)
             actors = _resolve_ids(entities, claim.article_id, actor_spans)
             recipients = [
                 r
@@ -357,10 +370,10 @@ def build_events(
     ``entities`` is an :class:`dateline.entities.EntityIndex` (anything with
     ``entity_id(article_id, start, end)`` and ``names()``).
     """
-    claims = EventClaims(groups)
+    claims = EventClaims()
     for analysed in articles:
         claims.add(analysed)
-    return claims.events(entities)
+    return claims.events(entities, groups)
 
 
 def _merge_claims(claims: list[_Claim]) -> list[_Cluster]:

@@ -9,7 +9,8 @@ What is incremental and what is recomputed (figures in docs/store.md):
 
 * per-article analysis (sentences, time expressions, NER, event mentions) runs once per article
   version; an article already stored with the same text is not read twice;
-* near-duplicates are incremental (:mod:`dateline.store.duplicates`);
+* near-duplicates are incremental (:mod:`dateline.store.duplicates`), refreshed after the add in
+  a process of its own (:mod:`dateline.store.refresher`) while this one resolves entities;
 * entities and events are recomputed after each add from the stored per-article records (no
   NLP), because entity clustering and event merging are global: one new article can join two
   clusters;
@@ -54,9 +55,15 @@ from dateline.records import (
 )
 from dateline.store.codec import decode_record, encode_record
 from dateline.store.collector import cyclic_gc_paused
-from dateline.store.derived import READ_BATCH, cross_record, update_derived
+from dateline.store.derived import (
+    READ_BATCH,
+    cross_record,
+    resolve_entities_and_claims,
+    write_derived,
+)
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
+from dateline.store.refresher import DuplicateRefresh
 from dateline.store.schema import SCHEMA_VERSION, connect
 from dateline.store.timeline_rows import forget_sentence_rows, stored_evidence, write_sentence_rows
 
@@ -273,14 +280,15 @@ class Store:
         if max_file_bytes is not None:
             kwargs["max_file_bytes"] = max_file_bytes
         reader = CorpusReader(list(paths), **kwargs)
-        with self._writer_lock(say):
+        with self._writer_lock(say) as lock_fd:
             return self._add_locked(
-                reader, paths, workers, model, engine, ray_address, on_article, say
+                reader, paths, workers, model, engine, ray_address, on_article, say, lock_fd
             )
 
     @contextlib.contextmanager
-    def _writer_lock(self, say: Callable[[str], None]) -> Iterator[None]:
-        """One ``add`` at a time on a store: the second waits, and says so."""
+    def _writer_lock(self, say: Callable[[str], None]) -> Iterator[int]:
+        """One ``add`` at a time on a store: the second waits, and says so. Yields the lock's
+        file descriptor (the near-duplicate process holds the lock too)."""
         lock_path = self.path.with_name(self.path.name + ".lock")
         try:
             handle: TextIO = lock_path.open("a")
@@ -296,7 +304,7 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_EX)
                 say(f"the other add finished; going on with {self.path}")
             try:
-                yield
+                yield handle.fileno()
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
@@ -310,6 +318,27 @@ class Store:
         ray_address: str | None,
         on_article: Callable[[int], None] | None,
         say: Callable[[str], None],
+        lock_fd: int,
+    ) -> AddReport:
+        refresh = DuplicateRefresh(self.path, lock_fd)
+        try:
+            return self._add_with(
+                reader, paths, workers, model, engine, ray_address, on_article, say, refresh
+            )
+        finally:
+            refresh.cancel()
+
+    def _add_with(
+        self,
+        reader: CorpusReader,
+        paths: Sequence[str | os.PathLike[str]],
+        workers: int | None,
+        model: str | None,
+        engine: str,
+        ray_address: str | None,
+        on_article: Callable[[int], None] | None,
+        say: Callable[[str], None],
+        refresh: DuplicateRefresh,
     ) -> AddReport:
         conn = self._conn
         started = time.perf_counter()
@@ -351,6 +380,7 @@ class Store:
         todo = pending()
         first = next(todo, None)
         if first is not None:
+            refresh.start()  # its imports overlap the analysis
             if workers is None:
                 workers = workers_for_files(reader.files())
             stream = _analyse(_chain(first, todo), engine, workers, model, ray_address)
@@ -389,7 +419,7 @@ class Store:
                 ),
             )
         if self._meta("derived_stale") == "1":
-            seconds.update(self._update_cross_article(duplicates))
+            seconds.update(self._update_cross_article(refresh))
         seconds["total"] = time.perf_counter() - started
         return AddReport(run_id, new - len(replaced), tuple(replaced), unchanged, report, seconds)
 
@@ -500,11 +530,17 @@ class Store:
         duplicates.remove_article(article_id)
         return int(row[2])
 
-    def _update_cross_article(self, duplicates: StoreDuplicates) -> dict[str, float]:
-        """Duplicate groups, entities and events brought up to date in one transaction (a kill
-        leaves them stale, and the next add redoes them); returns the seconds of each step."""
+    def _update_cross_article(self, refresh: DuplicateRefresh) -> dict[str, float]:
+        """Duplicate groups (in the refresh process, its own transaction), entities and events
+        (here, meanwhile; written in one transaction) brought up to date; a kill leaves them
+        stale, and the next add redoes them. Returns the seconds of each step."""
+        refresh.go()
+        entity_index, claims, seconds = resolve_entities_and_claims(self._conn, str(self.path))
+        started = time.perf_counter()
+        groups, seconds["near-duplicates"] = refresh.groups()
+        seconds["waiting for near-duplicates"] = time.perf_counter() - started
         with self._transaction():
-            seconds = update_derived(self._conn, str(self.path), duplicates)
+            seconds.update(write_derived(self._conn, entity_index, claims, groups))
             self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
             self._conn.execute(
                 "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'"

@@ -1,7 +1,7 @@
-"""The cross-article results of a store: duplicate groups (kept incrementally by
-:mod:`dateline.store.duplicates`), then entities and events, recomputed from the compact
+"""The cross-article results of a store: entities and events, recomputed from the compact
 per-article records after every add that brought something new (docs/store.md says why they are
-recomputed rather than patched)."""
+recomputed rather than patched), while the duplicate groups are refreshed incrementally in
+another process (:mod:`dateline.store.refresher`)."""
 
 from __future__ import annotations
 
@@ -13,12 +13,11 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from dateline.entities import article_names, resolve_article_names
+from dateline.entities import EntityIndex, article_names, resolve_article_names
 from dateline.events import EventClaims
-from dateline.records import AnalysedArticle, ArticleNames
+from dateline.records import AnalysedArticle, ArticleNames, DuplicateGroup
 from dateline.store.codec import decode_record, pack_record, pickle_record
 from dateline.store.collector import cyclic_gc_paused
-from dateline.store.duplicates import StoreDuplicates
 
 #: Rows fetched at a time when records are streamed from the store.
 READ_BATCH = 256
@@ -44,21 +43,16 @@ def cross_records(
             yield decode_record(blob, f"{where}: article {article_id!r}")
 
 
-def update_derived(
-    conn: sqlite3.Connection, where: str, duplicates: StoreDuplicates
-) -> dict[str, float]:
-    """Duplicate groups (incremental), then entities and events (from stored records), written
-    in the caller's transaction; returns the seconds each step took."""
+def resolve_entities_and_claims(
+    conn: sqlite3.Connection, where: str
+) -> tuple[EntityIndex, EventClaims, dict[str, float]]:
+    """Entities resolved and event claims gathered from the stored records, in one pass that
+    holds no record (memory per stored article: docs/store.md); returns them with the seconds
+    each took. Reads only: it runs while the near-duplicate refresh writes its tables."""
     seconds: dict[str, float] = {}
-    t = time.perf_counter()
-    groups = duplicates.refresh()
-    seconds["near-duplicates"] = time.perf_counter() - t
     with cyclic_gc_paused():
         t = time.perf_counter()
-        # One pass over the stored records feeds both stages: entity resolution reads the
-        # names, the event claims keep what merging reads of each event mention; no record
-        # is held (memory per stored article: docs/store.md).
-        claims = EventClaims(groups)
+        claims = EventClaims()
         loading = 0.0
 
         def names() -> Iterator[ArticleNames]:
@@ -72,8 +66,21 @@ def update_derived(
         entity_index = resolve_article_names(names())
         seconds["entities"] = time.perf_counter() - t - loading
         seconds["event claims"] = loading
+    return entity_index, claims, seconds
+
+
+def write_derived(
+    conn: sqlite3.Connection,
+    entity_index: EntityIndex,
+    claims: EventClaims,
+    groups: Sequence[DuplicateGroup],
+) -> dict[str, float]:
+    """Events merged from the claims, then the entity and event rows written in the caller's
+    transaction; returns the seconds each step took."""
+    seconds: dict[str, float] = {}
+    with cyclic_gc_paused():
         t = time.perf_counter()
-        events = claims.events(entity_index)
+        events = claims.events(entity_index, groups)
         entity_index = entity_index.with_event_ids(events)
         seconds["events"] = time.perf_counter() - t
         t = time.perf_counter()

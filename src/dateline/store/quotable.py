@@ -12,9 +12,8 @@ not used, and the stage tests those sentences itself, so the result never depend
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 from collections.abc import Iterator, Mapping
-
-import sklearn
 
 from dateline import timeline as timeline_stage
 from dateline.records import AnalysedArticle
@@ -34,7 +33,7 @@ def quoting_rules(filters: SentenceFilters) -> str:
         timeline_stage._WORD.pattern,
         filters.wire_prefix.pattern,
         str(filters.wire_prefix.flags),
-        sklearn.__version__,
+        importlib.metadata.version("scikit-learn"),
     ]
     for function in (
         SentenceFilters.is_quotable,
