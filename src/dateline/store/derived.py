@@ -18,6 +18,7 @@ from dateline.events import EventClaims
 from dateline.records import AnalysedArticle, ArticleNames, DuplicateGroup
 from dateline.store.codec import decode_record, pack_record, pickle_record
 from dateline.store.collector import cyclic_gc_paused
+from dateline.store.schema import scan_cache
 
 #: Rows fetched at a time when records are streamed from the store.
 READ_BATCH = 256
@@ -36,11 +37,13 @@ def cross_records(
     conn: sqlite3.Connection, where: str
 ) -> Iterator[tuple[ArticleNames, AnalysedArticle]]:
     """Every stored article's :func:`cross_record`, in article id order (so results do not
-    depend on the order articles arrived in)."""
-    cursor = conn.execute("SELECT article_id, cross_record FROM analyses ORDER BY article_id")
-    while rows := cursor.fetchmany(READ_BATCH):
-        for article_id, blob in rows:
-            yield decode_record(blob, f"{where}: article {article_id!r}")
+    depend on the order articles arrived in). The scan reads each page once, so it runs with
+    a small page cache (:func:`scan_cache`)."""
+    with scan_cache(conn):
+        cursor = conn.execute("SELECT article_id, cross_record FROM analyses ORDER BY article_id")
+        while rows := cursor.fetchmany(READ_BATCH):
+            for article_id, blob in rows:
+                yield decode_record(blob, f"{where}: article {article_id!r}")
 
 
 def resolve_entities_and_claims(

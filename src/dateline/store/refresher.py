@@ -38,10 +38,11 @@ def refresh_duplicates(path: Path) -> tuple[tuple[DuplicateGroup, ...], float]:
     """Refresh the near-duplicate tables of the store at ``path`` in one transaction; returns
     the groups and the seconds it took."""
     from dateline.store.duplicates import StoreDuplicates
-    from dateline.store.schema import connect
+    from dateline.store.schema import SCAN_CACHE_SIZE, connect
 
     started = time.perf_counter()
     conn = connect(path, read_only=False)
+    conn.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
     try:
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -8,8 +8,10 @@ a message naming it, and nothing in it is changed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from dateline.errors import StoreError
@@ -149,6 +151,27 @@ def schema_statements() -> list[str]:
     return statements
 
 
+#: SQLite's page cache of a store connection, in KiB (negative): index pages stay cached across
+#: the many small writes of an add.
+CACHE_SIZE = -32000
+#: The cache while a table is scanned once, or by the near-duplicate process (sequential scans
+#: and a few look-ups): SQLite's default. The store's cache filled with the pages of every
+#: stored record otherwise, which made the peak RSS of an add grow with the store until the
+#: cache was full.
+SCAN_CACHE_SIZE = -2000
+
+
+@contextlib.contextmanager
+def scan_cache(conn: sqlite3.Connection) -> Iterator[None]:
+    """A small page cache on ``conn`` for the duration of a scan, then the one it had."""
+    (before,) = conn.execute("PRAGMA cache_size").fetchone()
+    conn.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
+    try:
+        yield
+    finally:
+        conn.execute(f"PRAGMA cache_size = {int(before)}")
+
+
 def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
     """An open connection to the store at ``path`` (created when writable and absent)."""
     exists = path.exists()
@@ -181,7 +204,7 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA cache_size = -32000")
+        conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path}: not a usable dateline store ({exc})") from exc
