@@ -281,9 +281,13 @@ class Store:
             kwargs["max_file_bytes"] = max_file_bytes
         reader = CorpusReader(list(paths), **kwargs)
         with self._writer_lock(say) as lock_fd:
-            return self._add_locked(
-                reader, paths, workers, model, engine, ray_address, on_article, say, lock_fd
-            )
+            refresh = DuplicateRefresh(self.path, lock_fd)
+            try:
+                return self._add_locked(
+                    reader, paths, workers, model, engine, ray_address, on_article, say, refresh
+                )
+            finally:
+                refresh.cancel()  # a failed add's child exits before the lock is let go
 
     @contextlib.contextmanager
     def _writer_lock(self, say: Callable[[str], None]) -> Iterator[int]:
@@ -309,26 +313,6 @@ class Store:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _add_locked(
-        self,
-        reader: CorpusReader,
-        paths: Sequence[str | os.PathLike[str]],
-        workers: int | None,
-        model: str | None,
-        engine: str,
-        ray_address: str | None,
-        on_article: Callable[[int], None] | None,
-        say: Callable[[str], None],
-        lock_fd: int,
-    ) -> AddReport:
-        refresh = DuplicateRefresh(self.path, lock_fd)
-        try:
-            return self._add_with(
-                reader, paths, workers, model, engine, ray_address, on_article, say, refresh
-            )
-        finally:
-            refresh.cancel()
-
-    def _add_with(
         self,
         reader: CorpusReader,
         paths: Sequence[str | os.PathLike[str]],

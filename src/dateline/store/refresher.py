@@ -29,6 +29,8 @@ from pathlib import Path
 
 from dateline.errors import StoreError
 from dateline.records import DuplicateGroup
+from dateline.store.duplicates import StoreDuplicates
+from dateline.store.schema import SCAN_CACHE_SIZE, connect
 
 #: What the parent sends when the store's new articles are committed.
 GO = "go"
@@ -37,9 +39,6 @@ GO = "go"
 def refresh_duplicates(path: Path) -> tuple[tuple[DuplicateGroup, ...], float]:
     """Refresh the near-duplicate tables of the store at ``path`` in one transaction; returns
     the groups and the seconds it took."""
-    from dateline.store.duplicates import StoreDuplicates
-    from dateline.store.schema import SCAN_CACHE_SIZE, connect
-
     started = time.perf_counter()
     conn = connect(path, read_only=False)
     conn.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
