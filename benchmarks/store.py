@@ -65,6 +65,10 @@ def child(argv: list[str]) -> None:
     print(json.dumps(info))
 
 
+def _stages(result: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {v:.2f}" for k, v in result["stages"].items())
+
+
 def run_child(*args: str | Path) -> dict[str, Any]:
     out = subprocess.run(
         [sys.executable, __file__, "--child", *map(str, args)],
@@ -152,7 +156,8 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         rss[n] = {"add_100": round(add_result["rss_mb"], 1), "timeline": round(tl["rss_mb"], 1)}
         size_per_article[n] = store.stat().st_size / n
         print(
-            f"N={n}: add 100 {add_result['seconds']:.2f} s, peak RSS {add_result['rss_mb']:.0f} MB;"
+            f"N={n}: add 100 {add_result['seconds']:.2f} s ({_stages(add_result)}), "
+            f"peak RSS {add_result['rss_mb']:.0f} MB;"
             f" timeline {tl['seconds']:.2f} s, peak RSS {tl['rss_mb']:.0f} MB; "
             f"store {store.stat().st_size / 1e6:.0f} MB ({size_per_article[n] / 1024:.1f} kB/article)",
             flush=True,
@@ -178,7 +183,7 @@ def _run(args: argparse.Namespace, work: Path) -> int:
         inc_runs.append(result)
         print(
             f"add {HELD_OUT} to the store of {inputs['n_rest']}: {result['seconds']:.2f} s "
-            f"({', '.join(f'{k} {v:.2f}' for k, v in result['stages'].items())})",
+            f"({_stages(result)})",
             flush=True,
         )
     t_empty = median([r["seconds"] for r in empty_runs])
