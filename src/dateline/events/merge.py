@@ -67,7 +67,8 @@ class _Claim:
     uncertain_day: bool
     #: The word-for-word sentence, as a digest (boilerplate is found by it).
     sentence: bytes
-    unit: str = ""  # duplicate-group id, else article id
+    #: Its duplicate group's id, else its article id (set when the groups are known).
+    unit: str = ""
     actors: tuple[str, ...] = ()
     recipients: tuple[str, ...] = ()
     people: frozenset[str] = frozenset()
@@ -242,7 +243,7 @@ class EventClaims:
     def __init__(self) -> None:
         self._pending: list[tuple[_Claim, tuple[int, ...], tuple[int, ...]]] = []
         #: Per sentence digest, the articles it appears in: one article id, or a set.
-        self._units: dict[bytes, str | set[str]] = {}
+        self._articles_by_sentence: dict[bytes, str | set[str]] = {}
         self._sources: dict[str, EventSource] = {}
         self._articles = 0
         self._shared: dict[Any, Any] = {}
@@ -253,7 +254,6 @@ class EventClaims:
         if not analysed.event_mentions:
             return
         article = analysed.article
-        unit = article.id  # its duplicate group's id once the groups are known (``events``)
         self._sources[article.id] = EventSource(
             article_id=article.id,
             url=article.url,
@@ -265,13 +265,13 @@ class EventClaims:
         share = self._share
         for m in analysed.event_mentions:
             key = share(_sentence_key(m.evidence.text))
-            seen = self._units.get(key)
+            seen = self._articles_by_sentence.get(key)
             if seen is None:
-                self._units[key] = unit
+                self._articles_by_sentence[key] = article.id
             elif isinstance(seen, set):
-                seen.add(unit)
-            elif seen != unit:
-                self._units[key] = {seen, unit}
+                seen.add(article.id)
+            elif seen != article.id:
+                self._articles_by_sentence[key] = {seen, article.id}
             # Shared like the other values: equal statuses, modes and date evidence decode as
             # objects of their own, one per mention (5% of what the claims held on T17).
             date_evidence = share(m.date_evidence)
@@ -290,7 +290,6 @@ class EventClaims:
                 uncertain_day=(date_evidence is not None and not date_evidence.expression)
                 or any("weekday" in c for c in m.conflicts),
                 sentence=key,
-                unit=unit,
             )
             actors = tuple(share(x) for item in m.actors for x in (item.start, item.end))
             recipients = tuple(share(x) for item in m.recipients for x in (item.start, item.end))
@@ -312,12 +311,12 @@ class EventClaims:
         limit = max(BOILERPLATE_MIN_SOURCES, BOILERPLATE_FRACTION * self._articles)
         boilerplate = {
             key
-            for key, seen in self._units.items()
+            for key, seen in self._articles_by_sentence.items()
             if isinstance(seen, set)
             and len(seen) >= limit
             and len({group_of.get(a, a) for a in seen}) >= limit
         }
-        self._units = {}
+        self._articles_by_sentence = {}
         for article_id, group in group_of.items():
             source = self._sources.get(article_id)
             if source is not None:

@@ -64,7 +64,7 @@ from dateline.store.derived import (
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.refresher import DuplicateRefresh
-from dateline.store.schema import SCHEMA_VERSION, connect
+from dateline.store.schema import SCHEMA_VERSION, connect, transaction
 from dateline.store.timeline_rows import forget_sentence_rows, stored_evidence, write_sentence_rows
 
 __all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
@@ -410,13 +410,8 @@ class Store:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
         """BEGIN IMMEDIATE ... COMMIT: all of it is stored, or none of it."""
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._conn):
             yield
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
 
     def _write_batch(
         self,

@@ -30,7 +30,7 @@ from pathlib import Path
 from dateline.errors import StoreError
 from dateline.records import DuplicateGroup
 from dateline.store.duplicates import StoreDuplicates
-from dateline.store.schema import SCAN_CACHE_SIZE, connect
+from dateline.store.schema import SCAN_CACHE_SIZE, connect, transaction
 
 #: What the parent sends when the store's new articles are committed.
 GO = "go"
@@ -40,16 +40,10 @@ def refresh_duplicates(path: Path) -> tuple[tuple[DuplicateGroup, ...], float]:
     """Refresh the near-duplicate tables of the store at ``path`` in one transaction; returns
     the groups and the seconds it took."""
     started = time.perf_counter()
-    conn = connect(path, read_only=False)
-    conn.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
+    conn = connect(path, read_only=False, cache_size=SCAN_CACHE_SIZE)
     try:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             groups = StoreDuplicates(conn).refresh()
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
     finally:
         conn.close()
     return groups, time.perf_counter() - started

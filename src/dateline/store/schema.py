@@ -162,6 +162,18 @@ SCAN_CACHE_SIZE = -2000
 
 
 @contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE ... COMMIT: all of it is stored, or none of it."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+@contextlib.contextmanager
 def scan_cache(conn: sqlite3.Connection) -> Iterator[None]:
     """A small page cache on ``conn`` for the duration of a scan, then the one it had."""
     (before,) = conn.execute("PRAGMA cache_size").fetchone()
@@ -172,8 +184,9 @@ def scan_cache(conn: sqlite3.Connection) -> Iterator[None]:
         conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
-def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
-    """An open connection to the store at ``path`` (created when writable and absent)."""
+def connect(path: Path, *, read_only: bool, cache_size: int = CACHE_SIZE) -> sqlite3.Connection:
+    """An open connection to the store at ``path`` (created when writable and absent), with a
+    page cache of ``cache_size`` (SQLite's ``PRAGMA cache_size``)."""
     exists = path.exists()
     if read_only and not exists:
         raise StoreError(f"{path}: no such store; create it with `dateline add ... --store {path}`")
@@ -204,7 +217,7 @@ def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute(f"PRAGMA cache_size = {CACHE_SIZE}")
+        conn.execute(f"PRAGMA cache_size = {int(cache_size)}")
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise StoreError(f"{path}: not a usable dateline store ({exc})") from exc
@@ -232,8 +245,7 @@ def _check_or_create(conn: sqlite3.Connection, path: Path, *, read_only: bool, n
     if not tables and not read_only:
         if not new and path.stat().st_size > 0:
             raise StoreError(f"{path}: an SQLite file with no tables is not a dateline store")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             # Another process may have created it between our look and our lock.
             if not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone():
                 for statement in schema_statements():
@@ -249,10 +261,6 @@ def _check_or_create(conn: sqlite3.Connection, path: Path, *, read_only: bool, n
                         ("merged_docs", "0"),
                     ],
                 )
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
         return
     if "meta" not in tables:
         raise StoreError(
