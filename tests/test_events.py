@@ -16,6 +16,7 @@ from dateline.errors import ConfigurationError
 from dateline.events import (
     EventClaims,
     build_events,
+    candidate_ner_end,
     dates_compatible,
     is_candidate_sentence,
     load_trigger_lexicon,
@@ -162,6 +163,27 @@ def _analyse(analyser, text: str, published: str = "2024-03-06") -> AnalysedArti
     return analyser.analyse(article)
 
 
+def test_ner_reads_candidate_sentences_after_the_lede_up_to_their_window(analyser) -> None:
+    lede = "Prices rose in Lisbon. Markets were calm in Rabat and Madrid."
+    candidate = (
+        "Foreign Minister Ana Lopes met Karim Bennani in Rabat on Monday to review the progress "
+        "that the two ministries made last year in Casablanca and the plans Morocco made with Spain."
+    )
+    analysed = _analyse(analyser, f"{lede} {candidate} Nothing else happened in Porto.")
+    by_index = {s.index: {e.text for e in s.entities} for s in analysed.sentences}
+    assert {"Rabat", "Madrid"} <= by_index[1]  # the lede is read whole
+    assert {"Ana Lopes", "Karim Bennani", "Rabat"} <= by_index[2]
+    assert not {"Casablanca", "Morocco", "Spain"} & by_index[2]  # past the window
+    assert by_index[3] == set()  # not a candidate: no NER
+
+
+def test_loading_an_analyser_freezes_what_is_alive(analyser) -> None:
+    import gc
+
+    # The model's objects are out of the collector's sight (docs in analysis.py).
+    assert gc.get_freeze_count() > 100_000
+
+
 @pytest.mark.parametrize(
     ("text", "status"),
     [
@@ -207,6 +229,33 @@ def test_candidate_sentences() -> None:
     assert not is_candidate_sentence("the weather was fine and nobody met anyone.")
     assert is_candidate_sentence("Rajnath Singh praised the weather in Tokyo.")
     assert not is_candidate_sentence("Rajnath Singh arrived in Tokyo on Monday.")
+
+
+def test_ner_reads_a_candidate_sentence_up_to_just_past_its_last_trigger() -> None:
+    short = "Rajnath Singh met Yasukazu Hamada in Tokyo."
+    assert candidate_ner_end(short) == len(short)
+    long = (
+        "Rajnath Singh met Yasukazu Hamada in Tokyo on Monday to review the progress that "
+        "the two navies made last year near Okinawa and the plans Japan made with Australia."
+    )
+    end = candidate_ner_end(long, after=10)
+    # Ten words after "met": Okinawa, Japan and Australia are not read.
+    assert long[:end].endswith("to review the progress")
+    # The last trigger counts: with "exercises" for "progress", reading goes on past it.
+    later = long.replace("progress", "exercises")
+    assert later[: candidate_ner_end(later, after=10)].endswith("near Okinawa and")
+    passive = (
+        "The contract was signed in Tangier on Thursday by the grid operators Lusitania Grid "
+        "and the Moroccan Electricity Transmission Company (SMTE), a week after the vote."
+    )
+    end = candidate_ner_end(passive, after=10)
+    assert passive[:end].endswith("Moroccan Electricity Transmission Company (SMTE")
+    # An attribution after the window names who said it (often the actor): read to the end.
+    attributed = (
+        "Portugal supports Morocco's plan for a free, open and rules-based trade zone in the "
+        "region, according to Infrastructure Minister Helena Teixeira."
+    )
+    assert candidate_ner_end(attributed, after=10) == len(attributed)
 
 
 def test_malformed_lexicon_names_the_problem() -> None:

@@ -25,6 +25,7 @@ from dateline.events.lexicon import (
     PLACE_LABELS,
     REQUIRED_COMPONENTS,
     TriggerLexicon,
+    candidate_ner_end,
     is_candidate_sentence,
     load_trigger_lexicon,
 )
@@ -53,6 +54,7 @@ __all__ = [
     "EventClaims",
     "TriggerLexicon",
     "build_events",
+    "candidate_ner_end",
     "dates_compatible",
     "extract_event_mentions",
     "is_candidate_sentence",

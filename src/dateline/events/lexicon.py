@@ -25,6 +25,9 @@ ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP"})
 #: Entity labels that can be where an event took place.
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 LEXICON_FILE = "plover_triggers.json"
+#: Words after a candidate sentence's last trigger that NER still reads for the events stage
+#: (:func:`candidate_ner_end`; chosen on the development half of the T17 gold set, docs/events.md).
+NER_WORDS_AFTER_TRIGGER = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,47 @@ def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
         words = words[1:]
     # Two capitalised words: an actor and a counterpart or place, most of the time.
     return sum(1 for w in words if w[:1].isupper()) >= 2
+
+
+def candidate_ner_end(
+    text: str, lexicon: TriggerLexicon = LEXICON, after: int = NER_WORDS_AFTER_TRIGGER
+) -> int:
+    """How much of a candidate sentence NER reads for the events stage, as an offset into
+    ``text``: up to the ``after``-th word after its last trigger (actors stand before a trigger,
+    recipients and places right after it), or further while a capitalised name goes on, so that
+    no name is cut; the whole sentence when it is shorter. NER is most of the stage's cost."""
+    words = list(_WORD.finditer(text))
+    last = max((i for i, m in enumerate(words) if m[0].lower() in lexicon.triggers), default=None)
+    if last is None:
+        return len(text)
+    stop = last + after
+    while stop + 1 < len(words) and _name_goes_on([m[0] for m in words[stop : stop + 4]]):
+        stop += 1
+    if stop + 1 >= len(words) or any(m[0].lower() in _ATTRIBUTION for m in words[stop + 1 :]):
+        return len(text)  # "..., according to Defence Minister Rajnath Singh": who said it
+    return words[stop].end()
+
+
+#: Words of an attribution, which names the speaker (often the actor) after the trigger.
+_ATTRIBUTION = frozenset({"according", "said", "says", "told", "stated", "added"})
+#: Words that join the parts of a name or a list of names ("Bank of England", "A and the B").
+_NAME_GLUE = frozenset({"of", "and", "or", "the", "de", "al", "bin"})
+
+
+def _name_goes_on(ahead: list[str]) -> bool:
+    """Whether the word after ``ahead[0]`` continues a run of names: a capitalised word after a
+    capitalised or joining word, or a joining word followed by a capitalised word or by "the" and
+    a capitalised word ("Lusitania Grid and the Moroccan ...", not "Okinawa and the plans")."""
+    word, following = ahead[0], ahead[1]
+    if not (word[:1].isupper() or word.lower() in _NAME_GLUE):
+        return False
+    if following[:1].isupper():
+        return True
+    if following.lower() not in _NAME_GLUE or len(ahead) < 3:
+        return False
+    return ahead[2][:1].isupper() or (
+        ahead[2].lower() == "the" and len(ahead) > 3 and ahead[3][:1].isupper()
+    )
 
 
 def _has_trigger(text: str, lexicon: TriggerLexicon, types: frozenset[str] | None = None) -> bool:
