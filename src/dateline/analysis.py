@@ -3,10 +3,10 @@
 This is the expensive stage, so it runs in worker processes and does as little as it can:
 sentence splitting (spaCy ``senter``) and the time tagger run on every article; spaCy's NER, by
 far the slowest component (about 5k words/s a process), runs only on the sentences whose entities
-a later stage reads: the lede, which names the main actors, and the event-candidate sentences.
-The timeline stage reads dates and text, not entities, so dated sentences do not need NER on
-their own (on T17 that would be 40% of all words instead of about 10%). The parser runs only
-inside the events stage, on its candidate sentences. Only plain records leave this module.
+a later stage reads: the lede, which names the main actors, and the event-candidate sentences
+up to just past their last trigger (``events.candidate_ner_end``). The timeline stage reads dates
+and text, not entities, so dated sentences do not need NER on their own (on T17 that would be 40%
+of all words instead of about 10%). The parser never runs. Only plain records leave this module.
 """
 
 from __future__ import annotations
