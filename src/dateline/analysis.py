@@ -76,15 +76,7 @@ class ArticleAnalyser:
         t = self._lap("sentences", t)
         per_sentence = _assign_mentions(spans, mentions)
 
-        # The lede is read whole; an event-candidate sentence up to just past its last trigger.
-        ner_ends = [
-            e
-            if i < LEDE_SENTENCES
-            else s + events.candidate_ner_end(text[s:e])
-            if events.is_candidate_sentence(text[s:e])
-            else None
-            for i, (s, e) in enumerate(spans)
-        ]
+        ner_ends = [_ner_end(i, text[s:e], s) for i, (s, e) in enumerate(spans)]
         needs_ner = [end is not None for end in ner_ends]
         ner_spans = [
             (s, end) for (s, _), end in zip(spans, ner_ends, strict=True) if end is not None
@@ -114,6 +106,16 @@ class ArticleAnalyser:
             return article, absolute
         article = dataclasses.replace(article, published=inferred)
         return article, self.tagger.tag(article.text, inferred.value)
+
+
+def _ner_end(index: int, sentence: str, start: int) -> int | None:
+    """Where NER stops reading a sentence that starts at ``start`` (None: it does not read it):
+    the lede whole, an event-candidate sentence up to just past its last trigger."""
+    if index < LEDE_SENTENCES:
+        return start + len(sentence)
+    if events.is_candidate_sentence(sentence):
+        return start + events.candidate_ner_end(sentence)
+    return None
 
 
 def _freeze_loaded_objects() -> None:
