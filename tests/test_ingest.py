@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dateline.errors import InputError
+from dateline.errors import ConfigurationError, InputError
 from dateline.ingest import (
     CorpusReader,
     decode_text,
@@ -19,6 +19,7 @@ from dateline.ingest import (
     nothing_read_error,
     read_articles,
 )
+from dateline.record_fields import RecordFields
 from dateline.records import Article, IngestReport, Problem
 
 DEBRIS_MARKERS = ("Advertisement", "featured-img", "fb", "twitter", "whatsapp", "tlbr_img")
@@ -263,7 +264,9 @@ def test_malformed_jsonl_line_is_named_and_the_rest_is_read(tmp_path: Path) -> N
     found = {(p.line, p.reason.split(":")[0]) for p in report.problems}
     assert (2, "malformed JSON line") in found
     assert (4, "expected a JSON object, got list") in found
-    assert any(p.line == 5 and "no 'text' field" in p.reason for p in report.problems)
+    assert any(
+        p.line == 5 and "no text field (looked for 'text'" in p.reason for p in report.problems
+    )
     assert any(p.line == 6 and "unrecognised date" in p.reason for p in report.problems)
     assert all(p.severity == "warning" and p.path == str(feed) for p in report.problems)
     assert str(report.problems[0]).startswith(f"{feed}:2: ")
@@ -547,3 +550,126 @@ def test_t17_haiti_reads_as_it_is(t17_dir: Path) -> None:
     assert all(a.published is not None and a.published.source == "field" for a in articles)
     assert all(a.published.value.startswith("2010-") for a in articles if a.published)
     assert len({a.id for a in articles}) == 278
+
+
+def test_feeds_that_name_their_fields_otherwise_are_read_with_their_dates(tmp_path: Path) -> None:
+    """news-please, NewsAPI and schema.org name the text and the date differently; a date under
+    a name dateline did not look for would make the article undated without a word."""
+    feed = tmp_path / "feeds.jsonl"
+    records = [
+        {  # news-please
+            "maintext": "The port reopened on Monday.",
+            "date_publish": "2024-01-09 10:00:00",
+            "date_download": "2024-01-10 08:00:00",
+            "source_domain": "example.org",
+            "title": "Port reopens",
+        },
+        {  # NewsAPI
+            "content": "ignored: not a text field",
+            "description": "The ferry resumed.",
+            "body": "The ferry resumed on Tuesday.",
+            "publishedAt": "2024-02-06T07:30:00Z",
+            "source": {"id": None, "name": "Harbour News"},
+            "link": "https://example.org/ferry",
+        },
+        {  # schema.org, an unreadable first date and a readable later one
+            "text": "The bridge opened.",
+            "published": "last week",
+            "datePublished": "2024-03-01",
+            "headline": "Bridge opens",
+            "id": 7,
+        },
+    ]
+    feed.write_text("\n".join(json.dumps(r) for r in records) + "\n", encoding="utf-8")
+    articles, report = read_articles([feed])
+    port, ferry, bridge = articles
+    assert port.text.startswith("The port reopened") and port.title == "Port reopens"
+    assert port.published is not None and port.published.value == "2024-01-09"
+    assert port.published.evidence.startswith("date_publish:")
+    assert port.source == "example.org"
+    assert port.extra == {"date_download": "2024-01-10 08:00:00"}  # unused fields are kept
+    assert ferry.text == "The ferry resumed on Tuesday." and ferry.source == "Harbour News"
+    assert ferry.url == "https://example.org/ferry"
+    assert ferry.published is not None and ferry.published.value == "2024-02-06"
+    assert set(ferry.extra) == {"content", "description"}
+    assert bridge.id == "7" and bridge.title == "Bridge opens"
+    assert bridge.published is not None and bridge.published.value == "2024-03-01"
+    assert bridge.extra == {"published": "last week"}
+    [problem] = report.problems
+    assert problem.line == 3 and problem.severity == "warning"
+    assert "unrecognised published 'last week'; publication date from 'datePublished'" in (
+        problem.reason
+    )
+
+
+def test_the_first_listed_field_wins_and_a_custom_table_is_used(tmp_path: Path) -> None:
+    record = {"text": "Talks began.", "date": "2024-05-01", "published": "2024-04-30"}
+    values = RecordFields.load().read(record)
+    assert values.published is not None and values.published.value == "2024-05-01"
+    assert values.date_field == "date" and values.extra == {"published": "2024-04-30"}
+    table = json.dumps(
+        {
+            "text": ["story"],
+            "title": ["title"],
+            "url": ["url"],
+            "date": ["when"],
+            "source": ["outlet"],
+            "id": ["id"],
+        }
+    )
+    custom = RecordFields.load(text=table)
+    values = custom.read({"story": "Talks ended.", "when": "2024-05-03", "text": "not this"})
+    assert values.text == "Talks ended." and values.extra == {"text": "not this"}
+    feed = tmp_path / "custom.jsonl"
+    feed.write_text(json.dumps({"story": "Talks ended.", "when": "2024-05-03"}) + "\n", "utf-8")
+    [article], _ = read_articles([feed], record_fields=custom)
+    assert article.published is not None and article.published.value == "2024-05-03"
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ("[]", "expected an object"),
+        ('{"text": []}', "'text' must be a non-empty list"),
+        (
+            json.dumps(
+                {
+                    "text": ["text"],
+                    "title": ["title"],
+                    "url": ["url"],
+                    "date": ["date", "title"],
+                    "source": ["source"],
+                    "id": ["id"],
+                }
+            ),
+            "'title' is listed under both 'title' and 'date'",
+        ),
+    ],
+)
+def test_a_broken_record_fields_table_says_what_is_wrong(table: str, message: str) -> None:
+    with pytest.raises(ConfigurationError, match=message):
+        RecordFields.load(text=table)
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+_FIELD_NAMES = st.sampled_from(
+    ["text", "maintext", "date", "published", "publishedAt", "source", "id", "title", "other"]
+)
+
+
+@given(st.dictionaries(_FIELD_NAMES | st.text(max_size=10), _JSON_VALUES, max_size=8))
+def test_reading_a_record_never_crashes_and_keeps_every_unused_field(record: dict) -> None:
+    fields = RecordFields.load()
+    values = fields.read(record)
+    used = set(record) - set(values.extra)
+    roles = {*fields.text, *fields.title, *fields.url, *fields.date, *fields.source, *fields.id}
+    assert used <= roles
+    assert all(record[k] == v for k, v in values.extra.items())
+    assert values.text is None or (isinstance(values.text, str) and values.text.strip())
+    assert (values.published is None) == (values.date_field is None)

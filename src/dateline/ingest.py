@@ -18,8 +18,10 @@ What is read:
   warning per file (``warcinfo`` is not counted); a damaged record is a warning naming its byte
   offset, and reading goes on at the next record found. ``max_file_bytes`` caps one payload.
 
-JSON fields used: ``text`` (required), ``title``, ``url``, ``date`` or ``time``, ``source``,
-``id``; any other field is kept in :attr:`Article.extra`.
+JSON fields used: text (required), title, url, publication date, source and id, each under the
+names ``data/record_fields.json`` lists for it, first found first (``text``, then news-please's
+``maintext``, ...; ``date``, ``time``, ``published``, NewsAPI's ``publishedAt``, ...: see
+:mod:`dateline.record_fields`); any other field is kept in :attr:`Article.extra`.
 
 Article ids are unique within a run. A record's own ``id`` is used as is; if an earlier file
 already produced that id, it is prefixed with the file's stem (``haiti-articles:1842``) and, if
@@ -56,7 +58,8 @@ from urllib.parse import urlsplit
 
 from dateline.cleaning import BoilerplateRules, strip_boilerplate
 from dateline.errors import InputError
-from dateline.pubdate import date_from_field, date_from_html, parse_date_value, split_date_header
+from dateline.pubdate import date_from_html, parse_date_value, split_date_header
+from dateline.record_fields import RecordFields
 from dateline.records import Article, IngestReport, Problem, PublicationDate
 
 if TYPE_CHECKING:
@@ -77,8 +80,6 @@ SUPPORTED_SUFFIXES = (
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 #: spaCy's default ``max_length``: a longer "article" is a dump, not a news story.
 DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
-#: JSON(L) fields with a meaning; everything else goes to ``Article.extra``.
-KNOWN_FIELDS = frozenset({"text", "title", "url", "date", "time", "source", "id"})
 #: Warnings listed per file (bad lines of a broken JSONL file); the rest are counted in one line.
 MAX_WARNINGS_PER_FILE = 20
 #: How many removed lines an Article keeps as examples.
@@ -153,6 +154,7 @@ class CorpusReader:
         max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
         on_problem: Callable[[Problem], None] | None = None,
         rules: BoilerplateRules | None = None,
+        record_fields: RecordFields | None = None,
     ) -> None:
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
@@ -161,6 +163,7 @@ class CorpusReader:
         self.max_article_chars = max_article_chars
         self.on_problem = on_problem
         self.rules = rules or BoilerplateRules.load()
+        self.record_fields = record_fields or RecordFields.load()
         self._problems: list[Problem] = []
         self._skipped = 0
         self._current_file: str | None = None
@@ -354,7 +357,7 @@ class CorpusReader:
         text = self._decode(path, data)
         if text is None:
             return None
-        article = self._make_article(path, text, {}, line=None, fallback_id=path.stem)
+        article = self._make_article(path, text, line=None, fallback_id=path.stem)
         if article is None:
             return None
         return dataclasses.replace(article, title=headline_of(article.text))
@@ -404,16 +407,15 @@ class CorpusReader:
         if not fields or not isinstance(text, str) or not text.strip():
             problem("no article text found in the HTML page (trafilatura)")
             return None
-        record: dict[str, Any] = {
-            "title": fields.get("title"),
-            "url": url or fields.get("url"),
-            "source": fields.get("sitename") or (urlsplit(url).hostname if url else None),
-            **(extra or {}),
-        }
         return self._make_article(
             path,
             text,
-            record,
+            title=_optional_str(fields.get("title")),
+            url=_optional_str(url or fields.get("url")),
+            source=_optional_str(
+                fields.get("sitename") or (urlsplit(url).hostname if url else None)
+            ),
+            extra=extra,
             line=None,
             fallback_id=fallback_id or path.stem,
             published=published,
@@ -617,40 +619,44 @@ class CorpusReader:
     def _record_article(
         self, path: Path, record: dict[str, Any], *, line: int | None, fallback_id: str, where: str
     ) -> Article | None:
-        text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
+        values = self.record_fields.read(record)
+        if values.text is None:
             fields = ", ".join(sorted(map(str, record))[:12]) or "none"
-            why = "no 'text' field" if "text" not in record else "'text' is empty or not a string"
-            severity = _severity(line, where)
-            self._problem(
-                Problem(str(path), f"{where}{why} (fields: {fields})", line=line, severity=severity)
+            looked = ", ".join(repr(n) for n in self.record_fields.text)
+            present = [n for n in self.record_fields.text if n in record]
+            why = (
+                f"no text field (looked for {looked}; fields: {fields})"
+                if not present
+                else f"{present[0]!r} is empty or not a string (fields: {fields})"
             )
+            severity = _severity(line, where)
+            self._problem(Problem(str(path), where + why, line=line, severity=severity))
             return None
-        published = None
-        for name in ("date", "time"):
-            if record.get(name) not in (None, ""):
-                published = date_from_field(record[name], name)
-                if published is None:
-                    self._problem(
-                        Problem(
-                            str(path),
-                            f"{where}unrecognised {name} {record[name]!r}; "
-                            "publication date left unknown",
-                            line=line,
-                            severity="warning",
-                        )
-                    )
-                break
-        record_id = record.get("id")
-        own_id = str(record_id) if record_id not in (None, "") else None
+        for name, raw in values.unreadable_dates:
+            outcome = (
+                f"publication date from {values.date_field!r}"
+                if values.date_field
+                else "publication date left unknown"
+            )
+            self._problem(
+                Problem(
+                    str(path),
+                    f"{where}unrecognised {name} {raw!r}; {outcome}",
+                    line=line,
+                    severity="warning",
+                )
+            )
         return self._make_article(
             path,
-            text,
-            record,
+            values.text,
+            title=values.title,
+            url=values.url,
+            source=values.source,
+            extra=values.extra,
             line=line,
             fallback_id=fallback_id,
-            published=published,
-            own_id=own_id,
+            published=values.published,
+            own_id=values.id,
             where=where,
         )
 
@@ -664,8 +670,11 @@ class CorpusReader:
         self,
         path: Path,
         text: str,
-        record: dict[str, Any],
         *,
+        title: str | None = None,
+        url: str | None = None,
+        source: str | None = None,
+        extra: dict[str, Any] | None = None,
         line: int | None,
         fallback_id: str,
         published: PublicationDate | None = None,
@@ -699,19 +708,18 @@ class CorpusReader:
             self._problem(Problem(str(path), where + why, line=line, severity=severity))
             return None
         article_id = self._unique_id(path, own_id, fallback_id, line, where)
-        extra = {k: v for k, v in record.items() if k not in KNOWN_FIELDS}
         return Article(
             id=article_id,
             text=cleaned.text,
             path=str(path),
-            title=_optional_str(record.get("title")),
-            url=_optional_str(record.get("url")),
-            source=_optional_str(record.get("source")),
+            title=title,
+            url=url,
+            source=source,
             line=line,
             published=published or header or fallback_published,
             removed_lines=len(cleaned.removed),
             removed_examples=tuple(dict.fromkeys(cleaned.removed))[:REMOVED_EXAMPLES],
-            extra=extra,
+            extra=extra or {},
         )
 
     def _unique_id(

@@ -1,0 +1,147 @@
+"""Which fields of a JSON(L) record are an article's text, title, url, date, source and id.
+
+Feeds name them differently (news-please's ``maintext`` and ``date_publish``, NewsAPI's
+``publishedAt``, schema.org's ``datePublished``): a record whose date sits under a name dateline
+did not look for would be read as undated without a word. The names per role are a table,
+``data/record_fields.json``, tried in order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dateline.datafiles import read_data_json
+from dateline.errors import ConfigurationError
+from dateline.pubdate import date_from_field
+from dateline.records import PublicationDate
+
+RECORD_FIELDS_FILE = "record_fields.json"
+_ROLES = ("text", "title", "url", "date", "source", "id")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordValues:
+    """What one record says, by role; ``unreadable_dates`` are date fields whose value is not a
+    date (the reader warns about each); ``extra`` holds every field no role used."""
+
+    text: str | None
+    title: str | None
+    url: str | None
+    source: str | None
+    id: str | None
+    published: PublicationDate | None
+    #: The field the publication date was read from.
+    date_field: str | None = None
+    unreadable_dates: tuple[tuple[str, Any], ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFields:
+    """For each role, the field names tried in order (see the module docstring)."""
+
+    text: tuple[str, ...]
+    title: tuple[str, ...]
+    url: tuple[str, ...]
+    date: tuple[str, ...]
+    source: tuple[str, ...]
+    id: tuple[str, ...]
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, *, text: str | None = None) -> RecordFields:
+        """The packaged table, or one at ``path`` / in ``text``; errors name the problem."""
+        data, where = read_data_json(RECORD_FIELDS_FILE, what="record fields", path=path, text=text)
+        if not isinstance(data, dict):
+            raise ConfigurationError(f"{where}: expected an object with the roles {_ROLES}")
+        names: dict[str, tuple[str, ...]] = {}
+        for role in _ROLES:
+            value = data.get(role)
+            if (
+                not isinstance(value, list)
+                or not value
+                or not all(isinstance(n, str) and n for n in value)
+            ):
+                raise ConfigurationError(
+                    f"{where}: {role!r} must be a non-empty list of field names, got {value!r}"
+                )
+            names[role] = tuple(value)
+        seen: dict[str, str] = {}
+        for role, fields in names.items():
+            for name in fields:
+                if name in seen:
+                    raise ConfigurationError(
+                        f"{where}: field {name!r} is listed under both {seen[name]!r} and "
+                        f"{role!r}; keep it under one role"
+                    )
+                seen[name] = role
+        return cls(**names)
+
+    def read(self, record: Mapping[str, Any]) -> RecordValues:
+        """The record's parts: for each role the first listed field with a usable value."""
+        used: set[str] = set()
+
+        def first(role: tuple[str, ...]) -> str | None:
+            for name in role:
+                value = _as_text(record.get(name))
+                if value is not None:
+                    used.add(name)
+                    return value
+            return None
+
+        text: str | None = None
+        for name in self.text:  # kept as written: the stored text is what offsets point into
+            value = record.get(name)
+            if isinstance(value, str) and value.strip():
+                text = value
+                used.add(name)
+                break
+        own_id: str | None = None
+        for name in self.id:  # as given (not stripped): an id names the article in a store
+            if record.get(name) not in (None, ""):
+                own_id = str(record[name])
+                used.add(name)
+                break
+        title, url, source = first(self.title), first(self.url), None
+        for name in self.source:
+            value = record.get(name)
+            if isinstance(value, Mapping):  # NewsAPI: {"id": "bbc-news", "name": "BBC News"}
+                value = value.get("name")
+            if (found := _as_text(value)) is not None:
+                source = found
+                used.add(name)
+                break
+        published: PublicationDate | None = None
+        date_field: str | None = None
+        unreadable: list[tuple[str, Any]] = []
+        for name in self.date:
+            raw = record.get(name)
+            if raw in (None, ""):
+                continue
+            published = date_from_field(raw, name)
+            if published is not None:
+                used.add(name)
+                date_field = name
+                break
+            unreadable.append((name, raw))
+        return RecordValues(
+            text=text,
+            title=title,
+            url=url,
+            source=source,
+            id=own_id,
+            published=published,
+            date_field=date_field,
+            unreadable_dates=tuple(unreadable),
+            extra={k: v for k, v in record.items() if k not in used},
+        )
+
+
+def _as_text(value: Any) -> str | None:
+    """A usable value as stripped text; None for a missing, blank or structured one."""
+    if value is None or isinstance(value, Mapping | list):
+        return None
+    stripped = str(value).strip()
+    return stripped or None
