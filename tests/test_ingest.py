@@ -673,3 +673,38 @@ def test_reading_a_record_never_crashes_and_keeps_every_unused_field(record: dic
     assert all(record[k] == v for k, v in values.extra.items())
     assert values.text is None or (isinstance(values.text, str) and values.text.strip())
     assert (values.published is None) == (values.date_field is None)
+
+
+def test_a_json_file_that_wraps_its_articles_in_a_response_object_is_read(tmp_path: Path) -> None:
+    response = tmp_path / "newsapi.json"
+    response.write_text(
+        json.dumps(
+            {
+                "status": "ok",
+                "totalResults": 2,
+                "articles": [
+                    {
+                        "source": {"id": None, "name": "Harbour News"},
+                        "title": "Ferry resumes",
+                        "body": "The ferry resumed on Tuesday.",
+                        "publishedAt": "2024-02-06T07:30:00Z",
+                    },
+                    {"title": "no text"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    empty = tmp_path / "empty-response.json"
+    empty.write_text(json.dumps({"status": "ok", "articles": []}), encoding="utf-8")
+    own = tmp_path / "own.json"  # an article object that happens to have a "data" list
+    own.write_text(json.dumps({"text": "Talks began.", "data": [{"x": 1}]}), encoding="utf-8")
+    articles, report = read_articles([response, empty, own])
+    assert [a.id for a in articles] == ["newsapi:1", "own"]
+    assert articles[0].source == "Harbour News" and articles[0].published is not None
+    assert articles[1].extra == {"data": [{"x": 1}]}
+    reasons = {(Path(p.path).name, p.reason) for p in report.problems}
+    assert any(
+        n == "newsapi.json" and r.startswith("articles[2]: no text field") for n, r in reasons
+    )
+    assert any(n == "empty-response.json" and "its 'articles' list of 0" in r for n, r in reasons)

@@ -8,7 +8,8 @@ What is read:
 * ``.html`` / ``.htm`` - one article: main text by trafilatura, title / url / site name from the
   page metadata, publication date by htmldate (original date preferred);
 * ``.jsonl`` / ``.jsonl.gz`` - one article per line, streamed (no size limit);
-* ``.json`` - one article object, or a list of them;
+* ``.json`` - one article object, or a list of them, or an object wrapping such a list under one
+  of the ``lists`` names of ``data/record_fields.json`` (a NewsAPI response's ``articles``);
 * ``.warc`` / ``.warc.gz`` - web archives (CC-NEWS layout), streamed record by record with
   warcio (see :mod:`dateline.warc`): each HTTP 2xx ``response`` record with an HTML content type
   is one article through the HTML path above, with the record's ``WARC-Target-URI`` as its url,
@@ -502,11 +503,18 @@ class CorpusReader:
         except (ValueError, RecursionError) as exc:  # 5,000-digit numbers, 10,000-deep nesting
             self._problem(Problem(str(path), f"malformed JSON: {type(exc).__name__}: {exc}"))
             return
+        label, whose = "item {}: ", "a JSON list"
         if isinstance(value, dict):
-            article = self._record_article(path, value, line=None, fallback_id=path.stem, where="")
-            if article is not None:
-                yield article
-            return
+            wrapped = self.record_fields.wrapped_list(value)
+            if wrapped is None:
+                article = self._record_article(
+                    path, value, line=None, fallback_id=path.stem, where=""
+                )
+                if article is not None:
+                    yield article
+                return
+            name, value = wrapped  # an API response: {"status": "ok", "articles": [...]}
+            label, whose = name + "[{}]: ", f"its {name!r} list"
         if not isinstance(value, list):
             self._problem(
                 Problem(
@@ -521,13 +529,13 @@ class CorpusReader:
             self._problem(
                 Problem(
                     str(path),
-                    f"not an article file: a JSON list of {len(value)} "
+                    f"not an article file: {whose} of {len(value)} "
                     f"{'/'.join(kinds)} items, no objects",
                 )
             )
             return
         for index, item in enumerate(value, start=1):
-            where = f"item {index}: "
+            where = label.format(index)
             if not isinstance(item, dict):
                 self._problem(
                     Problem(

@@ -49,6 +49,9 @@ class RecordFields:
     date: tuple[str, ...]
     source: tuple[str, ...]
     id: tuple[str, ...]
+    #: Fields of a JSON file's top object that hold its articles when the object is not one
+    #: itself (NewsAPI's ``articles``).
+    lists: tuple[str, ...] = ()
 
     @classmethod
     def load(cls, path: str | Path | None = None, *, text: str | None = None) -> RecordFields:
@@ -68,6 +71,11 @@ class RecordFields:
                     f"{where}: {role!r} must be a non-empty list of field names, got {value!r}"
                 )
             names[role] = tuple(value)
+        lists = data.get("lists", [])
+        if not isinstance(lists, list) or not all(isinstance(n, str) and n for n in lists):
+            raise ConfigurationError(
+                f"{where}: 'lists' must be a list of field names, got {lists!r}"
+            )
         seen: dict[str, str] = {}
         for role, fields in names.items():
             for name in fields:
@@ -77,7 +85,17 @@ class RecordFields:
                         f"{role!r}; keep it under one role"
                     )
                 seen[name] = role
-        return cls(**names)
+        return cls(**names, lists=tuple(lists))
+
+    def wrapped_list(self, value: Mapping[str, Any]) -> tuple[str, list[Any]] | None:
+        """The name and items of the list of articles a top-level object wraps, when it has no
+        text of its own and one of the ``lists`` fields is a list; else None."""
+        if any(isinstance(value.get(name), str) for name in self.text):
+            return None
+        for name in self.lists:
+            if isinstance(items := value.get(name), list):
+                return name, items
+        return None
 
     def read(self, record: Mapping[str, Any]) -> RecordValues:
         """The record's parts: for each role the first listed field with a usable value."""
