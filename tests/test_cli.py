@@ -101,3 +101,40 @@ def test_build_on_t17_haiti_gives_january_2010(runner: CliRunner, tmp_path: Path
     entries = json.loads((tmp_path / "timeline.json").read_text())["entries"]
     assert len(entries) >= 10
     assert all(e["date"].startswith("2010-01") for e in entries), [e["date"] for e in entries]
+
+
+def test_add_reads_a_feed_with_its_own_field_names(runner: CliRunner, tmp_path: Path) -> None:
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"story": "The ministers met in Lisbon today.", "when": "2024-03-07"}) + "\n"
+    )
+    table = tmp_path / "fields.json"
+    table.write_text(
+        json.dumps(
+            {
+                "text": ["story"],
+                "title": ["title"],
+                "url": ["url"],
+                "date": ["when"],
+                "source": ["source"],
+                "id": ["id"],
+            }
+        )
+    )
+    store = tmp_path / "story.db"
+    plain = runner.invoke(cli, ["add", str(feed), "--store", str(tmp_path / "plain.db")])
+    assert plain.exit_code == 1 and "no text field (looked for 'text'" in plain.stderr
+    result = runner.invoke(
+        cli, ["add", str(feed), "--store", str(store), "--record-fields", str(table)]
+    )
+    assert result.exit_code == 0, result.output + result.stderr
+    out = tmp_path / "out"
+    runner.invoke(cli, ["timeline", "--store", str(store), "--out", str(out)])
+    entries = json.loads((out / "timeline.json").read_text())["entries"]
+    assert [e["date"] for e in entries] == ["2024-03-07"]
+    table.write_text(json.dumps({"text": "story"}))
+    broken = runner.invoke(
+        cli, ["build", str(feed), "--out", str(out), "--record-fields", str(table)]
+    )
+    assert broken.exit_code == 1
+    assert f"error: {table}: 'text' must be a non-empty list" in broken.stderr

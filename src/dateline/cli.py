@@ -117,6 +117,13 @@ def _add_options(func: Callable[..., None]) -> Callable[..., None]:
             type=click.IntRange(min=1),
             help="Skip (with a warning) single .txt/.html/.json files larger than this.",
         ),
+        click.option(
+            "--record-fields",
+            default=None,
+            type=click.Path(exists=True, dir_okay=False, path_type=Path),
+            help="A JSON table of the field names JSON(L) records use for text, title, url, "
+            "date, source and id [default: the packaged data/record_fields.json].",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print only warnings and errors."),
     ]
     for option in reversed(options):
@@ -130,11 +137,15 @@ def _add_to_store(
     workers: int | None,
     max_file_mb: int,
     quiet: bool,
+    record_fields: Path | None = None,
     engine: str = "local",
     ray_address: str | None = None,
 ) -> AddReport:
     """Read, analyse and store PATHS, printing warnings, notices and a progress bar."""
     from dateline.ingest import CorpusReader
+    from dateline.record_fields import RecordFields
+
+    fields = RecordFields.load(record_fields) if record_fields is not None else None
 
     def warn(problem: Problem) -> None:
         click.secho(f"warning: {problem}", fg="yellow", err=True)
@@ -150,6 +161,7 @@ def _add_to_store(
             list(paths),
             workers=workers,
             max_file_bytes=max_file_mb * 1024 * 1024,
+            record_fields=fields,
             engine=engine,
             ray_address=ray_address,
             on_problem=warn,
@@ -220,6 +232,7 @@ def build(
     timelinejs: bool,
     workers: int | None,
     max_file_mb: int,
+    record_fields: Path | None,
     quiet: bool,
 ) -> None:
     """Build a timeline from articles in PATHS (files, folders, .jsonl/.jsonl.gz, .json, .html).
@@ -239,7 +252,7 @@ def build(
             tempfile.TemporaryDirectory(prefix="dateline-build-") as tmp,
             Store(Path(tmp) / "build.db") as store,
         ):
-            report = _add_to_store(store, paths, workers, max_file_mb, quiet)
+            report = _add_to_store(store, paths, workers, max_file_mb, quiet, record_fields)
             if report.ingest.articles_read == 0:
                 raise nothing_read_error(report.ingest, list(paths))
             _write_timeline(store, out_dir, query, dates, sentences, start, end, timelinejs, quiet)
@@ -266,6 +279,7 @@ def add(
     store_path: Path,
     workers: int | None,
     max_file_mb: int,
+    record_fields: Path | None,
     quiet: bool,
     engine: str,
     ray_address: str | None,
@@ -282,7 +296,9 @@ def add(
 
     try:
         with Store(store_path) as store:
-            report = _add_to_store(store, paths, workers, max_file_mb, quiet, engine, ray_address)
+            report = _add_to_store(
+                store, paths, workers, max_file_mb, quiet, record_fields, engine, ray_address
+            )
             status = store.status()
     except DatelineError as exc:
         _fail(exc)

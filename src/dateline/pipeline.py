@@ -28,6 +28,7 @@ from dateline.entities import EntityIndex, resolve_entities
 from dateline.errors import ConfigurationError, InputError
 from dateline.events import build_events
 from dateline.ingest import CorpusReader
+from dateline.record_fields import RecordFields
 from dateline.records import (
     AnalysedArticle,
     Article,
@@ -69,6 +70,7 @@ class Corpus:
         workers: int | None = None,
         model: str | None = None,
         max_file_bytes: int | None = None,
+        record_fields: RecordFields | None = None,
         on_problem: Callable[[Problem], None] | None = None,
         on_article: ProgressCallback | None = None,
     ) -> Corpus:
@@ -78,6 +80,8 @@ class Corpus:
         kwargs: dict[str, Any] = {"on_problem": on_problem}
         if max_file_bytes is not None:
             kwargs["max_file_bytes"] = max_file_bytes
+        if record_fields is not None:
+            kwargs["record_fields"] = record_fields
         reader = CorpusReader(list(paths), **kwargs)
         if workers is None:
             workers = workers_for_files(reader.files())

@@ -42,6 +42,7 @@ from dateline import timeline as timeline_stage
 from dateline.analysis import analyse_articles, workers_for_files
 from dateline.errors import ConfigurationError, StoreError
 from dateline.ingest import CorpusReader
+from dateline.record_fields import RecordFields
 from dateline.records import (
     AnalysedArticle,
     Article,
@@ -261,6 +262,7 @@ class Store:
         workers: int | None = None,
         model: str | None = None,
         max_file_bytes: int | None = None,
+        record_fields: RecordFields | None = None,
         engine: str = "local",
         ray_address: str | None = None,
         on_problem: Callable[[Problem], None] | None = None,
@@ -279,6 +281,8 @@ class Store:
         kwargs: dict[str, Any] = {"on_problem": on_problem}
         if max_file_bytes is not None:
             kwargs["max_file_bytes"] = max_file_bytes
+        if record_fields is not None:
+            kwargs["record_fields"] = record_fields
         reader = CorpusReader(list(paths), **kwargs)
         with self._writer_lock(say) as lock_fd:
             refresh = DuplicateRefresh(self.path, lock_fd)
