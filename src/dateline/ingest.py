@@ -50,7 +50,6 @@ import dataclasses
 import gzip
 import json
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -58,6 +57,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from dateline.cleaning import BoilerplateRules, strip_boilerplate
+from dateline.decoding import decode_text
 from dateline.errors import InputError
 from dateline.pubdate import date_from_html, parse_date_value, split_date_header
 from dateline.record_fields import RecordFields
@@ -85,8 +85,6 @@ DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
 MAX_WARNINGS_PER_FILE = 20
 #: How many removed lines an Article keeps as examples.
 REMOVED_EXAMPLES = 3
-#: Control characters that do not occur in text files (NUL to US, except tab and line breaks).
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f]")
 
 
 def _suffix(path: Path) -> str | None:
@@ -96,46 +94,6 @@ def _suffix(path: Path) -> str | None:
 
 def _megabytes(n_bytes: float) -> str:
     return f"{n_bytes / 1_000_000:.1f} MB"
-
-
-def decode_text(data: bytes) -> tuple[str | None, str]:
-    """Decode file bytes: ``(text, encoding)``, or ``(None, why)`` for binary data.
-
-    UTF-8 (with or without BOM) first, UTF-16 when a BOM says so, then cp1252 (Windows' Latin-1,
-    which also covers ISO-8859-1 text in practice), then charset-normalizer's best guess.
-    """
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            return (
-                None,
-                f"undecodable file: not valid UTF-16 despite its byte-order mark ({exc.reason})",
-            )
-    if b"\x00" in data[:65536]:
-        return None, "binary file: contains NUL bytes"
-    for encoding in ("utf-8", "cp1252"):
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        return _reject_control_chars(text, encoding)
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data[:262144]).best()
-    if best is None:
-        return None, "binary file: no text encoding fits"
-    return _reject_control_chars(data.decode(best.encoding, errors="replace"), best.encoding)
-
-
-def _reject_control_chars(text: str, encoding: str) -> tuple[str | None, str]:
-    sample = text[:65536]
-    controls = len(_CONTROL_CHARS.findall(sample))
-    if sample and controls / len(sample) > 0.01:
-        return None, f"binary file: {controls} control characters in the first {len(sample)}"
-    return text, encoding
 
 
 class CorpusReader:
