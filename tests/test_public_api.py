@@ -47,7 +47,7 @@ def test_public_names_are_exactly_the_pinned_ones() -> None:
 def test_build_timeline_signature() -> None:
     params = inspect.signature(dateline.build_timeline).parameters
     assert list(params)[:1] == ["paths"]
-    for keyword in ("query", "dates", "sentences", "workers", "on_problem"):
+    for keyword in ("query", "dates", "sentences", "workers", "record_fields", "on_problem"):
         assert params[keyword].kind is inspect.Parameter.KEYWORD_ONLY
 
 

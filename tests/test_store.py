@@ -427,6 +427,24 @@ def test_build_timeline_goes_through_a_store(tmp_path: Path) -> None:
         dateline.build_timeline([tmp_path / "missing-folder"])
 
 
+def test_build_timeline_reads_a_feed_with_its_own_field_names(tmp_path: Path) -> None:
+    import json
+
+    import dateline
+    from dateline.record_fields import RecordFields
+
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        json.dumps({"story": "The ferries resumed service in Lisbon today.", "when": "2024-03-07"})
+    )
+    table = {"title": ["title"], "url": ["url"], "source": ["source"], "id": ["id"]}
+    fields = RecordFields.load(text=json.dumps({**table, "text": ["story"], "date": ["when"]}))
+    timeline = dateline.build_timeline([feed], record_fields=fields)
+    assert [e.date for e in timeline.entries] == ["2024-03-07"]
+    with pytest.raises(dateline.InputError, match="no articles could be read"):
+        dateline.build_timeline([feed])  # the packaged table has no "story"
+
+
 def test_cross_article_records_carry_no_text(example_store: Path) -> None:
     """Entities and events are recomputed from compact records: the names and title phrases of
     each article, its event mentions and metadata; never its text (memory per stored article)."""

@@ -195,10 +195,12 @@ def build_timeline(
     dates: int = DEFAULT_DATES,
     sentences: int = DEFAULT_SENTENCES,
     workers: int | None = None,
+    record_fields: RecordFields | None = None,
     on_problem: Callable[[Problem], None] | None = None,
 ) -> Timeline:
     """Read the articles under ``paths`` and return their timeline: the one-call API, and the
-    same path as ``dateline build`` (a temporary store, then its timeline)."""
+    same path as ``dateline build`` (a temporary store, then its timeline). ``record_fields``:
+    the field names of JSON(L) records, when not those of ``data/record_fields.json``."""
     import tempfile
 
     from dateline.ingest import nothing_read_error
@@ -210,7 +212,9 @@ def build_timeline(
         tempfile.TemporaryDirectory(prefix="dateline-build-") as tmp,
         Store(Path(tmp) / "build.db") as store,
     ):
-        report = store.add(paths, workers=workers, on_problem=on_problem)
+        report = store.add(
+            paths, workers=workers, record_fields=record_fields, on_problem=on_problem
+        )
         if report.ingest.articles_read == 0:
             raise nothing_read_error(report.ingest, paths)
         timeline = store.timeline(query=query, dates=dates, sentences=sentences)
