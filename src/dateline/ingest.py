@@ -60,7 +60,7 @@ from dateline.cleaning import BoilerplateRules, strip_boilerplate
 from dateline.decoding import decode_text
 from dateline.errors import InputError
 from dateline.pubdate import date_from_html, parse_date_value, split_date_header
-from dateline.record_fields import RecordFields
+from dateline.record_fields import RecordFields, as_text
 from dateline.records import Article, IngestReport, Problem, PublicationDate
 
 if TYPE_CHECKING:
@@ -79,6 +79,8 @@ SUPPORTED_SUFFIXES = (
 )
 #: HTTP content types read from WARC response records.
 HTML_MEDIA_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+#: Files read whole (text, HTML, JSON) larger than this are skipped (``max_file_bytes``).
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
 #: spaCy's default ``max_length``: a longer "article" is a dump, not a news story.
 DEFAULT_MAX_ARTICLE_CHARS = 1_000_000
 #: Warnings listed per file (bad lines of a broken JSONL file); the rest are counted in one line.
@@ -99,7 +101,7 @@ def _megabytes(n_bytes: float) -> str:
 class CorpusReader:
     """Streams Articles from files, folders (recursive), JSON/JSONL(.gz); records every Problem.
 
-    ``max_file_bytes`` caps files read whole (text, HTML, JSON); JSONL is streamed line by line and
+    ``max_file_bytes`` (None: 64 MiB) caps files read whole (text, HTML, JSON); JSONL is streamed line by line and
     only each line is capped. ``max_article_chars`` caps one article's text (longer ones are
     skipped, they would not fit spaCy). ``on_problem`` is called as each problem is found, so a
     command-line tool can print warnings while the run goes on.
@@ -109,7 +111,7 @@ class CorpusReader:
         self,
         paths: Sequence[str | os.PathLike[str]],
         *,
-        max_file_bytes: int = 64 * 1024 * 1024,
+        max_file_bytes: int | None = None,
         max_article_chars: int = DEFAULT_MAX_ARTICLE_CHARS,
         on_problem: Callable[[Problem], None] | None = None,
         rules: BoilerplateRules | None = None,
@@ -118,7 +120,7 @@ class CorpusReader:
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
         self.paths = [Path(p) for p in paths]
-        self.max_file_bytes = max_file_bytes
+        self.max_file_bytes = DEFAULT_MAX_FILE_BYTES if max_file_bytes is None else max_file_bytes
         self.max_article_chars = max_article_chars
         self.on_problem = on_problem
         self.rules = rules or BoilerplateRules.load()
@@ -369,11 +371,9 @@ class CorpusReader:
         return self._make_article(
             path,
             text,
-            title=_optional_str(fields.get("title")),
-            url=_optional_str(url or fields.get("url")),
-            source=_optional_str(
-                fields.get("sitename") or (urlsplit(url).hostname if url else None)
-            ),
+            title=as_text(fields.get("title")),
+            url=as_text(url or fields.get("url")),
+            source=as_text(fields.get("sitename") or (urlsplit(url).hostname if url else None)),
             extra=extra,
             line=None,
             fallback_id=fallback_id or path.stem,
@@ -767,13 +767,6 @@ def _warc_date(raw: str | None) -> PublicationDate | None:
 def _unsupported(path: Path) -> str:
     kind = "".join(path.suffixes[-2:]) or "no extension"
     return f"unsupported file type: {kind} (dateline reads {', '.join(SUPPORTED_SUFFIXES)})"
-
-
-def _optional_str(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def read_articles(

@@ -77,12 +77,12 @@ class Corpus:
         """Read, clean and analyse every article under ``paths`` (files, folders, JSON/JSONL)."""
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
-        kwargs: dict[str, Any] = {"on_problem": on_problem}
-        if max_file_bytes is not None:
-            kwargs["max_file_bytes"] = max_file_bytes
-        if record_fields is not None:
-            kwargs["record_fields"] = record_fields
-        reader = CorpusReader(list(paths), **kwargs)
+        reader = CorpusReader(
+            list(paths),
+            max_file_bytes=max_file_bytes,
+            record_fields=record_fields,
+            on_problem=on_problem,
+        )
         if workers is None:
             workers = workers_for_files(reader.files())
         corpus = cls._analyse(reader, lambda: reader.report, workers, model, on_article)

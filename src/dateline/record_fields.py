@@ -8,7 +8,7 @@ did not look for would be read as undated without a word. The names per role are
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -101,36 +101,17 @@ class RecordFields:
         """The record's parts: for each role the first listed field with a usable value."""
         used: set[str] = set()
 
-        def first(role: tuple[str, ...]) -> str | None:
+        def first(role: tuple[str, ...], usable: Callable[[Any], str | None]) -> str | None:
             for name in role:
-                value = _as_text(record.get(name))
-                if value is not None:
+                if (value := usable(record.get(name))) is not None:
                     used.add(name)
                     return value
             return None
 
-        text: str | None = None
-        for name in self.text:  # kept as written: the stored text is what offsets point into
-            value = record.get(name)
-            if isinstance(value, str) and value.strip():
-                text = value
-                used.add(name)
-                break
-        own_id: str | None = None
-        for name in self.id:  # as given (not stripped): an id names the article in a store
-            if record.get(name) not in (None, ""):
-                own_id = str(record[name])
-                used.add(name)
-                break
-        title, url, source = first(self.title), first(self.url), None
-        for name in self.source:
-            value = record.get(name)
-            if isinstance(value, Mapping):  # NewsAPI: {"id": "bbc-news", "name": "BBC News"}
-                value = value.get("name")
-            if (found := _as_text(value)) is not None:
-                source = found
-                used.add(name)
-                break
+        text = first(self.text, _as_body)
+        own_id = first(self.id, _as_id)
+        title, url = first(self.title, as_text), first(self.url, as_text)
+        source = first(self.source, _as_name)
         published: PublicationDate | None = None
         date_field: str | None = None
         unreadable: list[tuple[str, Any]] = []
@@ -157,9 +138,24 @@ class RecordFields:
         )
 
 
-def _as_text(value: Any) -> str | None:
+def as_text(value: Any) -> str | None:
     """A usable value as stripped text; None for a missing, blank or structured one."""
     if value is None or isinstance(value, Mapping | list):
         return None
     stripped = str(value).strip()
     return stripped or None
+
+
+def _as_body(value: Any) -> str | None:
+    """An article's text, kept as written (offsets point into it); None unless non-blank text."""
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def _as_id(value: Any) -> str | None:
+    """An id as given, not stripped (it names the article in a store); None when missing."""
+    return None if value in (None, "") else str(value)
+
+
+def _as_name(value: Any) -> str | None:
+    """A source: text, or the ``name`` of an object (NewsAPI: ``{"id": ..., "name": "BBC"}``)."""
+    return as_text(value.get("name") if isinstance(value, Mapping) else value)

@@ -278,12 +278,12 @@ class Store:
         if isinstance(paths, str | os.PathLike):
             paths = [paths]
         say = on_message or (lambda _message: None)
-        kwargs: dict[str, Any] = {"on_problem": on_problem}
-        if max_file_bytes is not None:
-            kwargs["max_file_bytes"] = max_file_bytes
-        if record_fields is not None:
-            kwargs["record_fields"] = record_fields
-        reader = CorpusReader(list(paths), **kwargs)
+        reader = CorpusReader(
+            list(paths),
+            max_file_bytes=max_file_bytes,
+            record_fields=record_fields,
+            on_problem=on_problem,
+        )
         with self._writer_lock(say) as lock_fd:
             refresh = DuplicateRefresh(self.path, lock_fd)
             try:
@@ -427,6 +427,7 @@ class Store:
         conn = self._conn
         filters = timeline_stage.load_sentence_filters()
         rules = quoting_rules(filters)
+        analyse = timeline_stage.text_terms_analyser()
         with self._transaction():
             for analysed in batch:
                 article = analysed.article
@@ -463,12 +464,16 @@ class Store:
                     (seq, article.title or "", article.text),
                 )
                 duplicates.add_article(article.id, article.text)
-                self._write_view_rows(analysed, filters, rules)
+                self._write_view_rows(analysed, filters, rules, analyse)
             conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_stale'")
         return len(batch)
 
     def _write_view_rows(
-        self, analysed: AnalysedArticle, filters: timeline_stage.SentenceFilters, rules: str
+        self,
+        analysed: AnalysedArticle,
+        filters: timeline_stage.SentenceFilters,
+        rules: str,
+        analyse: Callable[[str], list[str]],
     ) -> None:
         """What views read of one article without decoding its analysis: which sentences the
         timeline may quote, and its time expressions' conflicts."""
@@ -478,7 +483,7 @@ class Store:
             "INSERT INTO quotable(article_id, rules, flags) VALUES (?, ?, ?)",
             (article_id, rules, flags),
         )
-        write_sentence_rows(self._conn, analysed, flags, filters)
+        write_sentence_rows(self._conn, analysed, flags, filters, analyse)
         self._conn.executemany(
             "INSERT INTO time_conflicts(article_id, sentence, mention, value, conflict) "
             "VALUES (?, ?, ?, ?, ?)",

@@ -32,7 +32,7 @@ from typing import Any
 
 from dateline.records import AnalysedArticle, Article, PublicationDate, Sentence
 from dateline.store.quotable import QUOTABLE
-from dateline.timeline import MAX_POOL, SentenceFilters, text_terms_analyser, word_count
+from dateline.timeline import MAX_POOL, SentenceFilters, word_count
 from dateline.timeline_evidence import (
     LEDE_SENTENCES,
     StoredSentence,
@@ -46,12 +46,16 @@ from dateline.timeline_evidence import (
 
 
 def write_sentence_rows(
-    conn: sqlite3.Connection, analysed: AnalysedArticle, flags: bytes, filters: SentenceFilters
+    conn: sqlite3.Connection,
+    analysed: AnalysedArticle,
+    flags: bytes,
+    filters: SentenceFilters,
+    analyse: Callable[[str], list[str]],
 ) -> None:
     """Store an article's sentences and the dates they name (``flags``: its quotable flags);
-    for a quotable sentence also its quote, the quote's TF-IDF terms and word count."""
+    for a quotable sentence also its quote, the quote's TF-IDF terms (``analyse``:
+    :func:`dateline.timeline.text_terms_analyser`, made once per batch) and word count."""
     article_id = analysed.article.id
-    analyse = text_terms_analyser()
     for sentence in analysed.sentences:
         quotable = flags[sentence.index] == QUOTABLE
         quote = filters.quotable_text(sentence.text) if quotable else sentence.text
