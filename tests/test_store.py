@@ -31,6 +31,7 @@ from dateline.store.codec import decode_record, encode_record, pickle_record
 from dateline.store.derived import POSITION_GAP, cross_records, replace_rows, sparse_positions
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quoting_rules
+from dateline.store.schema import transaction
 from dateline.timeline import QueryMatcher, build_timeline_entries, load_sentence_filters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -300,10 +301,10 @@ def test_incremental_near_duplicates_equal_the_batch_index(t17_dir: Path, tmp_pa
     with Store(tmp_path / "d.db") as store:
         duplicates = StoreDuplicates(store._conn)
         for chunk in (rows[150:], rows[:20], rows[20:150]):
-            with store._transaction():
+            with transaction(store._conn):
                 for article_id, text in chunk:
                     duplicates.add_article(article_id, text)
-            with store._transaction():
+            with transaction(store._conn):
                 groups = duplicates.refresh()
     assert groups == batch.groups()
     assert len(groups) > 3
@@ -325,7 +326,7 @@ def test_log_structured_tables_give_the_batch_results_after_every_add(
     with Store(tmp_path / "d.db") as store:
         duplicates = StoreDuplicates(store._conn)
         for step, first in enumerate(range(0, len(rows), 10)):
-            with store._transaction():
+            with transaction(store._conn):
                 for article_id, text in rows[first : first + 10]:
                     duplicates.add_article(article_id, text)
                     current[article_id] = text
@@ -334,7 +335,7 @@ def test_log_structured_tables_give_the_batch_results_after_every_add(
                     duplicates.remove_article(old_id)
                     current[old_id] = current[old_id].replace(" the ", " a ", 3) + " Updated."
                     duplicates.add_article(old_id, current[old_id])
-            with store._transaction():
+            with transaction(store._conn):
                 groups = duplicates.refresh()
             pending_sizes.append(
                 sum(
@@ -369,18 +370,18 @@ def test_replaced_articles_leave_the_counts_and_groups_of_a_batch_run(
     later = " A correction was appended to this article the next day."
     with Store(tmp_path / "d.db") as store:
         duplicates = StoreDuplicates(store._conn)
-        with store._transaction():
+        with transaction(store._conn):
             for article_id, text in rows[:60]:
                 duplicates.add_article(article_id, text)
-        with store._transaction():
+        with transaction(store._conn):
             duplicates.refresh()
-        with store._transaction():
+        with transaction(store._conn):
             for article_id, text in rows[60:]:
                 duplicates.add_article(article_id, text)
             for article_id, text in (rows[0], rows[100]):  # counted, and still pending
                 duplicates.remove_article(article_id)
                 duplicates.add_article(article_id, text + later)
-        with store._transaction():
+        with transaction(store._conn):
             groups = duplicates.refresh()
         counts = duplicates.counts.counts()
     final = [(i, t + later if n in (0, 100) else t) for n, (i, t) in enumerate(rows)]

@@ -331,7 +331,7 @@ class Store:
         conn = self._conn
         started = time.perf_counter()
         seconds: dict[str, float] = {}
-        with self._transaction():
+        with transaction(self._conn):
             run_id = conn.execute(
                 "INSERT INTO runs(started, paths) VALUES (?, ?)",
                 (
@@ -385,7 +385,7 @@ class Store:
         seconds["read and analyse"] = time.perf_counter() - started
         report = reader.report
         seen_paths = [str(p) for p in reader.files()] + [p.path for p in report.problems]
-        with self._transaction():
+        with transaction(self._conn):
             # A file read again replaces what was said about it before.
             conn.executemany("DELETE FROM problems WHERE path = ?", ((p,) for p in seen_paths))
             conn.executemany(
@@ -411,12 +411,6 @@ class Store:
         seconds["total"] = time.perf_counter() - started
         return AddReport(run_id, new - len(replaced), tuple(replaced), unchanged, report, seconds)
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[None]:
-        """BEGIN IMMEDIATE ... COMMIT: all of it is stored, or none of it."""
-        with transaction(self._conn):
-            yield
-
     def _write_batch(
         self,
         batch: Sequence[AnalysedArticle],
@@ -428,7 +422,7 @@ class Store:
         filters = timeline_stage.load_sentence_filters()
         rules = quoting_rules(filters)
         analyse = timeline_stage.text_terms_analyser()
-        with self._transaction():
+        with transaction(self._conn):
             for analysed in batch:
                 article = analysed.article
                 version = self._forget(article.id, duplicates) + 1
@@ -527,7 +521,7 @@ class Store:
         started = time.perf_counter()
         groups, seconds["near-duplicates"] = refresh.groups()
         seconds["waiting for near-duplicates"] = time.perf_counter() - started
-        with self._transaction():
+        with transaction(self._conn):
             seconds.update(write_derived(self._conn, entity_index, claims, groups))
             self._conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_stale'")
             self._conn.execute(
