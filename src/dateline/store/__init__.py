@@ -34,7 +34,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -65,144 +64,16 @@ from dateline.store.derived import (
 from dateline.store.duplicates import StoreDuplicates
 from dateline.store.quotable import KnownQuotable, quotable_flags, quoting_rules
 from dateline.store.refresher import DuplicateRefresh
+from dateline.store.reports import AddReport, ArticleMeta, StoreStatus, TimeConflict
 from dateline.store.schema import SCHEMA_VERSION, connect, transaction
 from dateline.store.timeline_rows import forget_sentence_rows, stored_evidence, write_sentence_rows
+from dateline.store.view_cache import ViewCache
 
 __all__ = ["AddReport", "ArticleMeta", "Store", "StoreStatus", "TimeConflict", "ViewCache"]
 
 #: Analysed articles written per transaction.
 COMMIT_BATCH = 32
 ENGINES = ("local", "ray")
-
-
-@dataclass(frozen=True, slots=True)
-class StoreStatus:
-    """What a store holds (``dateline status``)."""
-
-    path: str
-    schema_version: int
-    articles: int
-    sources: int
-    first_date: str | None
-    last_date: str | None
-    duplicate_groups: int
-    events: int
-    entities: int
-    problems: int
-    runs: int
-    generation: int
-
-
-@dataclass(frozen=True, slots=True)
-class AddReport:
-    """What one ``add`` did: how many articles were new, replaced or already there."""
-
-    run_id: int
-    new: int
-    replaced: tuple[str, ...]
-    unchanged: int
-    ingest: IngestReport
-    seconds: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> str:
-        parts = [f"{self.new} new articles"]
-        if self.replaced:
-            parts.append(f"{len(self.replaced)} replaced by a changed version")
-        parts.append(f"{self.unchanged} already in the store")
-        return ", ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleMeta:
-    """An article's metadata, read from its row (no text, no analysis decoded)."""
-
-    id: str
-    title: str | None
-    url: str | None
-    source: str | None
-    #: The publication date's value and granularity, as ``Article.published`` has them.
-    published: str | None
-    granularity: str | None
-    words: int
-    removed_lines: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class TimeConflict:
-    """A time expression of an article whose reading conflicts with the text (wrong weekday ...)."""
-
-    article_id: str
-    #: The sentence it is in, the expression, its resolved value, what conflicts.
-    sentence: str
-    mention: str
-    value: str
-    conflict: str
-
-
-class ViewCache:
-    """What a long-lived reader (the web app) keeps between timeline views of a store.
-
-    * The evidence of the last ``views`` (store generation, query terms, date range), with the
-      quotable flags read for it: another ``dates`` or ``sentences`` of the same view skips
-      ranking the dates and reading their candidates again.
-    * What views share (:meth:`part`): the articles' support units, a query's matches.
-    * Decoded analyses, keyed by article id and content hash (a replaced article is a new key, so
-      they outlive ``add``s), for views that fall back to the analyses (timeline rows stored under
-      other quoting rules): decoding them is the largest part of such a view. At most ``limit``
-      articles (about 25 kB each on Timeline17: at most about 250 MB by default).
-    """
-
-    def __init__(self, limit: int = 10_000, views: int = 8) -> None:
-        self.limit = limit
-        self.views = views
-        self._records: dict[tuple[str, str], AnalysedArticle] = {}
-        self._evidence: dict[
-            tuple[Any, ...], tuple[timeline_stage.TimelineEvidence, KnownQuotable]
-        ] = {}
-        self._parts: dict[tuple[Any, ...], Any] = {}
-
-    def __len__(self) -> int:
-        """How many decoded analyses are kept."""
-        return len(self._records)
-
-    def get(self, key: tuple[str, str]) -> AnalysedArticle | None:
-        return self._records.get(key)
-
-    def put(self, key: tuple[str, str], analysed: AnalysedArticle) -> None:
-        if len(self._records) < self.limit:
-            self._records[key] = analysed
-
-    def evidence(
-        self, key: tuple[Any, ...]
-    ) -> tuple[timeline_stage.TimelineEvidence, KnownQuotable] | None:
-        found = self._evidence.pop(key, None)
-        if found is not None:
-            self._evidence[key] = found  # most recently used last
-        return found
-
-    def keep_evidence(
-        self,
-        key: tuple[Any, ...],
-        evidence: timeline_stage.TimelineEvidence,
-        known: KnownQuotable,
-    ) -> None:
-        self._evidence[key] = (evidence, known)
-        while len(self._evidence) > self.views:
-            del self._evidence[next(iter(self._evidence))]
-
-    def part(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        """What several views share, made once (``key`` names it with the store generation):
-        the articles' publication days and support units, or the sentences a query matches
-        (narrowing a query view to a period reuses them). The last ``views`` are kept (a query's
-        matches are the ones its kept evidence holds, not a copy)."""
-        found = self._parts.pop(key, None)
-        if found is None:
-            found = make()
-        self._parts[key] = found  # most recently used last
-        while len(self._parts) > self.views:
-            del self._parts[next(iter(self._parts))]
-        return found
 
 
 def content_hash(article: Article) -> str:
