@@ -279,6 +279,27 @@ def test_malformed_lexicon_names_the_problem() -> None:
         load_trigger_lexicon(json.dumps(duplicate))
 
 
+
+def test_event_word_tables_are_data_with_clear_errors() -> None:
+    from dateline.events.words import EVENT_WORDS, load_event_words
+
+    # The packaged file holds every table the rules ask for (they are looked up at import).
+    assert "not" in EVENT_WORDS["negations"] and "said" in EVENT_WORDS["speech_verbs"]
+    assert isinstance(EVENT_WORDS["clause_words"], frozenset)
+    with pytest.raises(ConfigurationError, match=r"event_words\.json has no table 'nope'"):
+        EVENT_WORDS["nope"]
+    assert load_event_words('{"_comment": "x", "t": {"words": ["a", "b"]}}') == {
+        "t": frozenset({"a", "b"})
+    }
+    with pytest.raises(ConfigurationError, match=r"table 't' must be an object whose 'words'"):
+        load_event_words('{"t": ["a", "b"]}')
+    with pytest.raises(ConfigurationError, match=r"table 't' must be"):
+        load_event_words('{"t": {"words": ["a", 3]}}')
+    with pytest.raises(ConfigurationError, match="expected an object"):
+        load_event_words("[]")
+    with pytest.raises(ConfigurationError, match=r"event_words\.json"):
+        load_event_words("{not json")
+
 def _reachable(root: object) -> list[object]:
     """Every object ``root`` holds, directly or not (not following classes and functions into
     the modules that hold everything)."""

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from dateline.events.words import EVENT_WORDS
 from dateline.pubdate import time_stamp_span
 from dateline.records import (
     Article,
@@ -180,7 +181,7 @@ def _sentence_mentions(
     return out
 
 
-_OBJECT_PREPOSITIONS = frozenset({"on", "against", "at", "with", "by", "toward", "towards"})
+_OBJECT_PREPOSITIONS = EVENT_WORDS["object_prepositions"]
 
 
 def _object_of_preposition(tokens: Sequence[_Tok], index: int) -> bool:
@@ -194,7 +195,7 @@ def _object_of_preposition(tokens: Sequence[_Tok], index: int) -> bool:
     return False
 
 
-_ON_FOR = frozenset({"on", "for"})
+_ON_FOR = EVENT_WORDS["on_for"]
 
 
 def _own_clause(tokens: Sequence[_Tok], first: int, second: int) -> bool:
@@ -207,7 +208,7 @@ def _next_word(tokens: Sequence[_Tok], index: int) -> str:
     return tokens[index + 1].lower if index + 1 < len(tokens) else ""
 
 
-_DETERMINERS = frozenset({"the", "a", "an", "its", "their", "his", "her", "these", "those"})
+_DETERMINERS = EVENT_WORDS["determiners"]
 
 
 def _topic_of_earlier_trigger(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> bool:
@@ -278,14 +279,9 @@ def _status(tokens: Sequence[_Tok], index: int, lexicon: TriggerLexicon) -> Even
 
 
 #: Progressive forms that announce what is to come ("is preparing to host").
-_PLANNING_FORMS = frozenset(
-    {
-        "preparing", "planning", "hoping", "seeking", "trying", "aiming", "expecting", "going",
-        "looking", "considering", "intending", "threatening", "promising", "waiting", "getting",
-    }
-)  # fmt: skip
+_PLANNING_FORMS = EVENT_WORDS["planning_forms"]
 #: Irregular past forms that report an action an infinitive can be the purpose of.
-_PAST_FORMS = frozenset({"came", "went", "sent", "took", "made", "began", "left", "flew", "met"})
+_PAST_FORMS = EVENT_WORDS["past_forms"]
 
 
 def _purpose_of_past_action(
@@ -321,13 +317,7 @@ _BARE_WEEKDAY = re.compile(
 _NAME_YEAR = re.compile(r"[A-Z][\w-]*\s$")
 
 
-_TERMS = frozenset(
-    {
-        "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-        "twelve", "fifteen", "twenty", "thirty", "forty", "fifty", "life", "death", "prison",
-        "jail", "several", "many", "more", "less", "about", "nearly", "almost", "up",
-    }
-)  # fmt: skip
+_TERMS = EVENT_WORDS["terms"]
 
 
 def _date_clause(tokens: Sequence[_Tok], index: int) -> tuple[int, int]:

@@ -6,16 +6,13 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
 from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
+from dateline.events.words import EVENT_WORDS
 from dateline.records import (
     Sentence,
 )
-
-if TYPE_CHECKING:
-    pass
 
 #: spaCy components the extraction runs itself: none beyond the tokenizer (NER must have run on
 #: the candidate sentences; see :func:`is_candidate_sentence`).
@@ -109,36 +106,8 @@ def load_trigger_lexicon(text: str | None = None) -> TriggerLexicon:
 #: Read once at import; immutable (mapping proxies and frozensets).
 LEXICON = load_trigger_lexicon()
 _WORD = re.compile(r"[A-Za-z][\w'-]*")
-_OPENERS = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "in",
-        "on",
-        "at",
-        "during",
-        "after",
-        "before",
-        "it",
-        "this",
-        "that",
-        "he",
-        "she",
-        "they",
-        "we",
-        "but",
-        "and",
-        "as",
-        "for",
-        "while",
-        "when",
-        "if",
-        "both",
-        "later",
-    }
-)
-_VISIT_WORDS = frozenset({"visit", "visits", "trip", "tour", "travel", "journey"})
+_OPENERS = EVENT_WORDS["openers"]
+_VISIT_WORDS = EVENT_WORDS["visit_words"]
 
 
 def is_candidate_sentence(text: str, lexicon: TriggerLexicon = LEXICON) -> bool:
@@ -176,9 +145,9 @@ def candidate_ner_end(
 
 
 #: Words of an attribution, which names the speaker (often the actor) after the trigger.
-_ATTRIBUTION = frozenset({"according", "said", "says", "told", "stated", "added"})
+_ATTRIBUTION = EVENT_WORDS["attribution"]
 #: Words that join the parts of a name or a list of names ("Bank of England", "A and the B").
-_NAME_GLUE = frozenset({"of", "and", "or", "the", "de", "al", "bin"})
+_NAME_GLUE = EVENT_WORDS["name_glue"]
 
 
 def _name_goes_on(ahead: list[str]) -> bool:

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from dateline.events.lexicon import _VISIT_WORDS, ACTOR_LABELS, PLACE_LABELS, TriggerLexicon
+from dateline.events.words import EVENT_WORDS
 from dateline.records import (
     Article,
     DateEvidence,
@@ -16,11 +17,6 @@ from dateline.records import (
     MentionText,
     Sentence,
 )
-
-if TYPE_CHECKING:
-    pass
-
-from dateline.events.lexicon import _VISIT_WORDS, ACTOR_LABELS, PLACE_LABELS, TriggerLexicon
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,107 +117,20 @@ def _mention_text(entity: EntityMention) -> MentionText:
 
 
 #: Words that open another clause (relative pronouns, subordinators, contrast).
-_CLAUSE_WORDS = frozenset(
-    {
-        "after",
-        "although",
-        "because",
-        "before",
-        "but",
-        "since",
-        "that",
-        "though",
-        "until",
-        "when",
-        "where",
-        "whereas",
-        "which",
-        "while",
-        "who",
-        "whom",
-        "whose",
-    }
-)
+_CLAUSE_WORDS = EVENT_WORDS["clause_words"]
 #: Tokens that end a clause for the purpose of finding a trigger's subject and modals.
 _CLAUSE_BREAKS = _CLAUSE_WORDS | frozenset({",", ";", ":", "(", ")", "—", "–", "“", "”", '"'})
 #: Prepositions that end an object phrase ("met X *in* Tokyo *on* Monday").
-_PHRASE_ENDS = frozenset(
-    {
-        "in",
-        "at",
-        "on",
-        "during",
-        "after",
-        "before",
-        "since",
-        "by",
-        "from",
-        "over",
-        "amid",
-        "about",
-        "regarding",
-        "under",
-        "as",
-        "into",
-        "through",
-        "and",
-        "or",
-    }
-)
-_NEGATIONS = frozenset({"not", "n't", "never", "no"})
-_PRONOUNS = frozenset({"he", "she"})
+_PHRASE_ENDS = EVENT_WORDS["phrase_ends"]
+_NEGATIONS = EVENT_WORDS["negations"]
+_PRONOUNS = EVENT_WORDS["pronouns"]
 #: "According to X, the two ministers ...": X is not the subject.
-_PREPOSITIONAL_OPENERS = frozenset(
-    {
-        "according",
-        "during",
-        "in",
-        "on",
-        "at",
-        "after",
-        "before",
-        "following",
-        "despite",
-        "amid",
-        "with",
-        "without",
-        "for",
-        "from",
-        "under",
-        "by",
-        "as",
-        "since",
-        "while",
-        "when",
-    }
-)
-_AGENT_ENDS = frozenset(
-    {
-        "in",
-        "at",
-        "on",
-        "during",
-        "after",
-        "before",
-        "since",
-        "from",
-        "over",
-        "amid",
-        "as",
-        ".",
-        ";",
-        "to",
-        "with",
-        "while",
-        "when",
-    }
-)
-_SPEECH_VERBS = frozenset(
-    {"said", "says", "told", "announced", "added", "stated", "noted", "confirmed", "reported"}
-)
-_QUOTES_AND_ARTICLES = frozenset({"the", "a", "an", "“", "”", '"', "‘", "’", "'"})
-_PLACE_PREPOSITIONS = frozenset({"in", "at", "off", "near", "outside", "inside"})
-_STATE_PLURALS = frozenset({"governments", "countries", "nations", "states"})
+_PREPOSITIONAL_OPENERS = EVENT_WORDS["prepositional_openers"]
+_AGENT_ENDS = EVENT_WORDS["agent_ends"]
+_SPEECH_VERBS = EVENT_WORDS["speech_verbs"]
+_QUOTES_AND_ARTICLES = EVENT_WORDS["quotes_and_articles"]
+_PLACE_PREPOSITIONS = EVENT_WORDS["place_prepositions"]
+_STATE_PLURALS = EVENT_WORDS["state_plurals"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,17 +201,11 @@ def _keep_participants(spans: Sequence[_Span], tokens: Sequence[_Tok]) -> list[M
 
 #: Nouns after a nationality that make it the acting state ("Iranian authorities", "Syrian
 #: forces", "Libyan officials") rather than a modifier ("Japanese industries").
-_AGENT_NOUNS = frozenset(
-    {
-        "authorities", "officials", "government", "forces", "troops", "police", "army",
-        "military", "leaders", "lawmakers", "ministry", "diplomats", "regime", "navy",
-        "security", "soldiers", "state", "delegation", "envoy", "president", "minister",
-    }
-)  # fmt: skip
+_AGENT_NOUNS = EVENT_WORDS["agent_nouns"]
 
 
 #: "thousands of Egyptians", "hundreds of Iraqis": the people after "of" are the subject.
-_CROWDS = frozenset({"thousands", "hundreds", "dozens", "millions", "tens", "scores", "crowds"})
+_CROWDS = EVENT_WORDS["crowds"]
 
 
 def _in_byline(tokens: Sequence[_Tok], first: int) -> bool:
@@ -546,7 +449,7 @@ def _participants(
     return tuple(actors), tuple(recipients), direct
 
 
-_BE_FORMS = frozenset({"was", "were", "is", "are", "been", "being", "be"})
+_BE_FORMS = EVENT_WORDS["be_forms"]
 
 
 def _is_passive(tokens: Sequence[_Tok], index: int) -> bool:
@@ -560,7 +463,7 @@ def _is_passive(tokens: Sequence[_Tok], index: int) -> bool:
 
 
 #: Past participles that do not end in -ed/-en ("was shot", "were hit", "was sent").
-_IRREGULAR_PARTICIPLES = frozenset({"shot", "hit", "held", "sent", "lent", "fought", "sought"})
+_IRREGULAR_PARTICIPLES = EVENT_WORDS["irregular_participles"]
 
 
 def _agent(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[MentionText]:
@@ -603,18 +506,9 @@ def _main_subject(tokens: Sequence[_Tok], comma: int, spans: Sequence[_Span]) ->
 
 
 #: Irregular past forms that can open a second predicate ("..., took to the streets").
-_PAST_VERBS = frozenset(
-    {"took", "went", "came", "made", "began", "gave", "held", "met", "sent", "left", "fled"}
-)
+_PAST_VERBS = EVENT_WORDS["past_verbs"]
 #: Nouns that stand for the state or body named after "of" ("the president of Azerbaijan").
-_OF_HEADS = frozenset(
-    {
-        "president", "government", "leader", "leaders", "representatives", "representative",
-        "ministry", "minister", "king", "prime", "people", "citizens", "army", "forces", "police",
-        "authorities", "officials", "embassy", "ambassador", "head", "chief", "members", "member",
-        "spokesman", "spokeswoman", "envoy", "delegation", "lawyers", "lawyer", "chairman", "board",
-    }
-)  # fmt: skip
+_OF_HEADS = EVENT_WORDS["of_heads"]
 
 
 def _after_infinitive(tokens: Sequence[_Tok], clause: int, first: int) -> bool:
@@ -626,7 +520,7 @@ def _after_infinitive(tokens: Sequence[_Tok], clause: int, first: int) -> bool:
     return False
 
 
-_CROWD_PLACE_WORDS = frozenset({"in", "around", "across", "throughout"})
+_CROWD_PLACE_WORDS = EVENT_WORDS["crowd_place_words"]
 
 
 def _crowd_place(tokens: Sequence[_Tok], index: int, spans: Sequence[_Span]) -> list[MentionText]:
