@@ -279,7 +279,6 @@ def test_malformed_lexicon_names_the_problem() -> None:
         load_trigger_lexicon(json.dumps(duplicate))
 
 
-
 def test_event_word_tables_are_data_with_clear_errors() -> None:
     from dateline.events.words import EVENT_WORDS, load_event_words
 
@@ -299,6 +298,7 @@ def test_event_word_tables_are_data_with_clear_errors() -> None:
         load_event_words("[]")
     with pytest.raises(ConfigurationError, match=r"event_words\.json"):
         load_event_words("{not json")
+
 
 def _reachable(root: object) -> list[object]:
     """Every object ``root`` holds, directly or not (not following classes and functions into
