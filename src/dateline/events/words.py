@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 
 from dateline.datafiles import read_data_json
 from dateline.errors import ConfigurationError
@@ -28,21 +27,22 @@ def load_event_words(text: str | None = None) -> Mapping[str, frozenset[str]]:
                 "non-empty strings"
             )
         tables[name] = frozenset(words)
-    return MappingProxyType(tables)
+    return _Tables(tables, where)
 
 
 class _Tables(Mapping[str, frozenset[str]]):
-    """The packaged tables; a name the code asks for and the file lacks is a clear error."""
+    """Read-only tables by name; a name the code asks for and the file lacks is a clear error."""
 
-    def __init__(self, tables: Mapping[str, frozenset[str]]) -> None:
+    def __init__(self, tables: dict[str, frozenset[str]], where: str) -> None:
         self._tables = tables
+        self._where = where
 
     def __getitem__(self, name: str) -> frozenset[str]:
         try:
             return self._tables[name]
         except KeyError:
             raise ConfigurationError(
-                f"dateline/data/{WORDS_FILE} has no table {name!r} (the event rules need it)"
+                f"{self._where} has no table {name!r} (the event rules need it)"
             ) from None
 
     def __iter__(self) -> Iterator[str]:
@@ -53,4 +53,4 @@ class _Tables(Mapping[str, frozenset[str]]):
 
 
 #: Read once at import; immutable.
-EVENT_WORDS: Mapping[str, frozenset[str]] = _Tables(load_event_words())
+EVENT_WORDS = load_event_words()
